@@ -1,0 +1,124 @@
+"""``create_app(settings)``: routers, middleware, error handlers and the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import Scope
+
+from petstore import __version__
+from petstore.auth import routes as auth_routes
+from petstore.auth.dependencies import rate_limit_key
+from petstore.auth.keys import KeyRing
+from petstore.auth.passwords import Passwords
+from petstore.auth.service import LoginThrottle
+from petstore.auth.tokens import TokenService
+from petstore.core.database import create_engine, create_sessionmaker
+from petstore.core.docs import install_docs
+from petstore.core.idempotency import IdempotencyMiddleware
+from petstore.core.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from petstore.core.openapi import build_openapi
+from petstore.core.problems import install_problem_handlers
+from petstore.core.ratelimit import MemoryRateLimitStore, RateLimitMiddleware, RateLimitStore
+from petstore.core.settings import Settings
+from petstore.pets import routes as pet_routes
+from petstore.users import routes as user_routes
+
+logger = logging.getLogger("petstore")
+
+UNMETERED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+NO_IDEMPOTENCY_PATHS = frozenset(
+    {"/v1/auth/tokens", "/v1/login", "/v1/auth/tokens/refresh", "/v1/logout"}
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = create_engine(settings)
+    sessionmaker = create_sessionmaker(engine)
+    keys = KeyRing()
+    rate_store: RateLimitStore = MemoryRateLimitStore()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.auth_mode == "sandbox":
+            logger.warning(
+                "SANDBOX AUTH MODE: any bearer value is accepted with every scope. "
+                "Never run this mode with real data."
+            )
+        await keys.load(settings, sessionmaker)
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="Modern Petstore API",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = sessionmaker
+    app.state.keys = keys
+    app.state.tokens = TokenService(settings, keys)
+    app.state.passwords = Passwords(settings)
+    app.state.rate_limit_store = rate_store
+    app.state.login_throttle = LoginThrottle(rate_store, settings)
+
+    install_problem_handlers(app)
+    routers = (pet_routes.router, user_routes.router, auth_routes.router)
+    for router in routers:
+        app.include_router(router)
+    # The routes as declared (FastAPI nests included routers): for Allow headers and OpenAPI.
+    app.state.api_routes = [r for router in routers for r in router.routes if isinstance(r, APIRoute)]
+    install_docs(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app, settings)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    async def caller_key(scope: Scope) -> str:
+        return await rate_limit_key(scope, app.state.tokens)
+
+    def current_sessionmaker() -> async_sessionmaker[AsyncSession]:
+        return app.state.sessionmaker  # type: ignore[no-any-return]
+
+    # Outermost first: every answer (even 413s and replays) carries request id and rate limits.
+    app.add_middleware(
+        IdempotencyMiddleware,
+        sessionmaker=current_sessionmaker,
+        owner_func=caller_key,
+        ttl_seconds=settings.idempotency_ttl_seconds,
+        problem_base=settings.problem_base,
+        exempt_paths=NO_IDEMPOTENCY_PATHS,
+    )
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_json_body_bytes,
+        problem_base=settings.problem_base,
+    )
+    app.add_middleware(
+        RateLimitMiddleware,
+        store=rate_store,
+        key_func=caller_key,
+        limit=settings.rate_limit_requests,
+        window=settings.rate_limit_window_seconds,
+        exempt_paths=UNMETERED_PATHS,
+        problem_base=settings.problem_base,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    return app

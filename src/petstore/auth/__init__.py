@@ -1,0 +1,1 @@
+"""Authentication and authorization: passwords, signed tokens, scopes, login and logout."""

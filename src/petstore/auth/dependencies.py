@@ -1,0 +1,146 @@
+"""FastAPI dependencies that turn the ``Authorization`` header into a :class:`Principal`.
+
+``RequireScopes(...)`` is the single declaration of what an operation needs; the OpenAPI
+document reads the same object to state each operation's security, so code and contract
+cannot disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import Scope
+
+from petstore.auth import service
+from petstore.auth.principal import Principal
+from petstore.auth.scopes import ALL_SCOPES, Role
+from petstore.auth.tokens import InvalidToken, TokenClaims, TokenService
+from petstore.core.database import SessionDep
+from petstore.core.problems import forbidden, unauthorized
+from petstore.core.tenancy import TenantDep
+
+_CLAIMS_KEY = "petstore.token_claims"
+_UNSET = object()
+
+
+def bearer_value(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def verified_claims(scope: Scope, tokens: TokenService) -> TokenClaims | None | InvalidToken:
+    """Verify the bearer token once per request; later callers reuse the result."""
+    state = scope.setdefault("state", {})
+    cached = state.get(_CLAIMS_KEY, _UNSET)
+    if cached is not _UNSET:
+        return cached  # type: ignore[no-any-return]
+    authorization = None
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            authorization = value.decode("latin-1")
+            break
+    token = bearer_value(authorization)
+    result: TokenClaims | None | InvalidToken
+    if token is None:
+        result = None
+    else:
+        try:
+            result = tokens.verify(token)
+        except InvalidToken as exc:
+            result = exc
+    state[_CLAIMS_KEY] = result
+    return result
+
+
+def has_authorization_header(request: Request) -> bool:
+    return bool(request.headers.get("authorization", "").strip())
+
+
+async def _principal(
+    request: Request, session: AsyncSession, tenant: str, *, sandbox_anonymous: bool
+) -> Principal | None:
+    """The caller, ``None`` when anonymous; raises 401 for a bad token in strict mode."""
+    settings = request.app.state.settings
+    claims = verified_claims(request.scope, request.app.state.tokens)
+    sandbox = settings.auth_mode == "sandbox"
+    if isinstance(claims, TokenClaims):
+        if await service.is_revoked(session, claims.jti):
+            if not sandbox:
+                raise unauthorized("The access token has been revoked.")
+        elif claims.tenant != tenant:
+            if not sandbox:
+                raise forbidden("The access token was issued for another tenant.")
+        else:
+            scopes = ALL_SCOPES if sandbox else claims.scopes
+            return Principal(
+                user_id=claims.subject,
+                username=claims.username,
+                role=claims.role,
+                scopes=scopes,
+                tenant=claims.tenant,
+                jti=claims.jti,
+                token_expires_at=claims.expires_at,
+            )
+    elif isinstance(claims, InvalidToken) and not sandbox:
+        raise unauthorized("The access token is invalid or has expired.")
+    elif claims is None and has_authorization_header(request) and not sandbox:
+        raise unauthorized("The Authorization header must be 'Bearer <token>'.")
+    if sandbox and (claims is not None or has_authorization_header(request) or sandbox_anonymous):
+        demo = await service.sandbox_demo_user(session, request.app.state.passwords, tenant)
+        return Principal(
+            user_id=demo.id, username=demo.username, role=Role.STAFF, scopes=ALL_SCOPES,
+            tenant=tenant,
+        )
+    return None
+
+
+class RequireScopes:
+    """Dependency: an authenticated caller holding every scope listed (401, then 403).
+
+    ``sandbox_anonymous`` marks operations the public demo leaves open, which sandbox mode
+    serves to anonymous callers as the demo user.
+    """
+
+    def __init__(self, *scopes: str, sandbox_anonymous: bool = False, staff_only: bool = False):
+        unknown = set(scopes) - ALL_SCOPES
+        if unknown:
+            raise ValueError(f"unknown scopes: {sorted(unknown)}")
+        self.scopes = frozenset(scopes)
+        self.sandbox_anonymous = sandbox_anonymous
+        self.staff_only = staff_only
+
+    async def __call__(self, request: Request, session: SessionDep, tenant: TenantDep) -> Principal:
+        principal = await _principal(
+            request, session, tenant, sandbox_anonymous=self.sandbox_anonymous
+        )
+        if principal is None:
+            raise unauthorized()
+        missing = self.scopes - principal.scopes
+        if missing:
+            raise forbidden(f"This operation needs the scope(s): {' '.join(sorted(missing))}.")
+        if self.staff_only and not principal.is_staff:
+            raise forbidden("This operation is for staff only.")
+        return principal
+
+
+async def optional_principal(
+    request: Request, session: SessionDep, tenant: TenantDep
+) -> Principal | None:
+    return await _principal(request, session, tenant, sandbox_anonymous=False)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+async def rate_limit_key(scope: Scope, tokens: TokenService) -> str:
+    claims = verified_claims(scope, tokens)
+    if isinstance(claims, TokenClaims):
+        return f"user:{claims.subject}"
+    client = scope.get("client")
+    return f"ip:{client[0] if client else 'unknown'}"

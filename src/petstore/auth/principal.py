@@ -1,0 +1,27 @@
+"""Who is calling: the verified identity every service function receives."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from petstore.auth.scopes import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    user_id: uuid.UUID
+    username: str
+    role: Role
+    scopes: frozenset[str]
+    tenant: str
+    jti: str | None = None
+    token_expires_at: datetime | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role is Role.STAFF
+
+    def can_see_user(self, user_id: uuid.UUID) -> bool:
+        return self.is_staff or self.user_id == user_id

@@ -1,0 +1,247 @@
+"""Login, refresh-token rotation, logout and revocation.
+
+Failed logins are budgeted per username and per client IP; successful logins are never
+counted, so an attacker guessing passwords cannot lock the real user out beyond the window.
+Refresh tokens are single-use: presenting a used one revokes its whole family (it was stolen).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from petstore.auth.models import RefreshToken, RevokedToken
+from petstore.auth.passwords import Passwords
+from petstore.auth.principal import Principal
+from petstore.auth.scopes import Role, grantable
+from petstore.auth.tokens import IssuedToken, TokenService
+from petstore.core.ids import new_id, utcnow
+from petstore.core.problems import Problem, unauthorized
+from petstore.core.ratelimit import RateLimitStore
+from petstore.core.settings import Settings
+from petstore.users import repository as users
+from petstore.users.models import User
+
+SANDBOX_USERNAME = "sandbox-demo"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access: IssuedToken
+    refresh_token: str
+    scopes: frozenset[str]
+    user: User
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LoginThrottle:
+    """The stricter budget of failed logins, by username and by client IP."""
+
+    def __init__(self, store: RateLimitStore, settings: Settings) -> None:
+        self._store = store
+        self._per_user = settings.login_failures_per_username
+        self._per_ip = settings.login_failures_per_ip
+        self._window = settings.login_failure_window_seconds
+
+    def _keys(self, tenant: str, username: str, ip: str) -> list[tuple[str, int]]:
+        return [
+            (f"login-user:{tenant}:{username.lower()}", self._per_user),
+            (f"login-ip:{ip}", self._per_ip),
+        ]
+
+    async def check(self, tenant: str, username: str, ip: str) -> None:
+        for key, limit in self._keys(tenant, username, ip):
+            budget = await self._store.peek(key, limit, self._window)
+            if budget.remaining <= 0:
+                retry = budget.retry_after()
+                raise Problem(
+                    429,
+                    f"Too many failed login attempts. Try again in {retry} seconds.",
+                    headers={**budget.headers(), "Retry-After": str(retry)},
+                )
+
+    async def failed(self, tenant: str, username: str, ip: str) -> None:
+        for key, limit in self._keys(tenant, username, ip):
+            await self._store.hit(key, limit, self._window)
+
+
+async def _issue_pair(
+    session: AsyncSession,
+    tokens: TokenService,
+    settings: Settings,
+    user: User,
+    scopes: frozenset[str],
+    family_id: uuid.UUID | None = None,
+) -> TokenPair:
+    access = tokens.issue(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        scopes=scopes,
+        tenant=user.tenant,
+    )
+    refresh = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        RefreshToken(
+            id=new_id(),
+            token_hash=_hash(refresh),
+            family_id=family_id or new_id(),
+            user_id=user.id,
+            tenant=user.tenant,
+            scope=" ".join(sorted(scopes)),
+            access_jti=access.jti,
+            created_at=now,
+            expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
+        )
+    )
+    await session.flush()
+    return TokenPair(access, refresh, scopes, user)
+
+
+async def login(
+    session: AsyncSession,
+    *,
+    passwords: Passwords,
+    tokens: TokenService,
+    throttle: LoginThrottle,
+    settings: Settings,
+    tenant: str,
+    username: str,
+    password: str,
+    requested_scope: str | None,
+    client_ip: str,
+) -> TokenPair:
+    await throttle.check(tenant, username, client_ip)
+    user = await users.get_by_username(session, tenant, username)
+    ok = await passwords.verify(user.password_hash if user else None, password)
+    if user is None or not ok:
+        await throttle.failed(tenant, username, client_ip)
+        raise unauthorized("Invalid username or password.")
+    scopes = grantable(Role(user.role), requested_scope)
+    if scopes is None:
+        raise Problem(
+            400, "The requested scope exceeds what this account may hold.", slug="invalid-scope"
+        )
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = await passwords.hash(password)
+    return await _issue_pair(session, tokens, settings, user, scopes)
+
+
+async def refresh(
+    session: AsyncSession,
+    *,
+    tokens: TokenService,
+    settings: Settings,
+    tenant: str,
+    refresh_token: str,
+) -> TokenPair:
+    row = await session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == _hash(refresh_token))
+    )
+    now = utcnow()
+    if row is None or row.tenant != tenant:
+        raise unauthorized("The refresh token is not valid.")
+    if row.used_at is not None or row.revoked_at is not None:
+        if row.used_at is not None and row.revoked_at is None:
+            await revoke_family(session, row.family_id, now)
+        raise unauthorized("The refresh token has already been used or revoked.")
+    if _aware(row.expires_at) <= now:
+        raise unauthorized("The refresh token has expired.")
+    # Claim the token atomically: of two simultaneous exchanges only one wins.
+    claimed = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise unauthorized("The refresh token has already been used or revoked.")
+    user = await users.get(session, row.tenant, row.user_id)
+    if user is None:
+        raise unauthorized("The account no longer exists.")
+    return await _issue_pair(
+        session, tokens, settings, user, frozenset(row.scope.split()), family_id=row.family_id
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored moment is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def revoke_access_token(session: AsyncSession, jti: str, expires_at: datetime) -> None:
+    if await is_revoked(session, jti):
+        return
+    try:
+        async with session.begin_nested():
+            session.add(RevokedToken(jti=jti, expires_at=expires_at))
+    except IntegrityError:  # revoked concurrently: the outcome is the same
+        return
+
+
+async def logout(session: AsyncSession, principal: Principal, refresh_token: str | None) -> None:
+    """Revoke the presented access token and the refresh-token family issued with it."""
+    now = utcnow()
+    if principal.jti is not None and principal.token_expires_at is not None:
+        await revoke_access_token(session, principal.jti, principal.token_expires_at)
+    query = select(RefreshToken.family_id).where(RefreshToken.access_jti == principal.jti)
+    if refresh_token:
+        query = select(RefreshToken.family_id).where(
+            RefreshToken.token_hash == _hash(refresh_token),
+            RefreshToken.user_id == principal.user_id,
+        )
+    for family_id in (await session.scalars(query)).all():
+        await revoke_family(session, family_id, now)
+
+
+async def is_revoked(session: AsyncSession, jti: str) -> bool:
+    return await session.get(RevokedToken, jti) is not None
+
+
+async def sandbox_demo_user(session: AsyncSession, passwords: Passwords, tenant: str) -> User:
+    """The identity sandbox mode gives to anonymous and unknown callers, made on first use."""
+    user = await users.get_by_username(session, tenant, SANDBOX_USERNAME)
+    if user is not None:
+        return user
+    now = utcnow()
+    user = User(
+        id=new_id(),
+        tenant=tenant,
+        username=SANDBOX_USERNAME,
+        email=f"{SANDBOX_USERNAME}@example.invalid",
+        first_name="Sandbox",
+        last_name="Demo",
+        phone=None,
+        password_hash=await passwords.hash(secrets.token_urlsafe(32)),
+        role=Role.STAFF.value,
+        newsletter=False,
+        notifications=False,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            await users.add(session, user)
+    except IntegrityError:
+        existing = await users.get_by_username(session, tenant, SANDBOX_USERNAME)
+        assert existing is not None
+        return existing
+    return user

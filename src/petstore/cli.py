@@ -1,0 +1,179 @@
+"""The ``petstore`` command: serve, migrate, seed, create users, print the OpenAPI document."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+import yaml
+
+from petstore.auth.scopes import Role
+from petstore.core.database import create_engine, create_sessionmaker
+from petstore.core.logging import configure_logging
+from petstore.core.settings import Settings
+from petstore.core.tenancy import SHARED_POOL
+from petstore.migrations.runner import upgrade
+
+app = typer.Typer(help="Petstore: the Modern Petstore API server.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+DEMO_PET_COUNT = 64
+DEMO_STAFF_USERNAME = "demo-staff"
+DEMO_STAFF_PASSWORD = "petstore-demo-staff"  # noqa: S105 - documented demo account
+
+
+async def _seed(settings: Settings, pets: int, tenant: str, with_staff: bool) -> None:
+    from petstore.auth.passwords import Passwords
+    from petstore.pets.seed import count_pets, seed_pets
+    from petstore.users import repository as users
+    from petstore.users import service as users_service
+    from petstore.users.schemas import UserCreate
+
+    engine = create_engine(settings)
+    async with create_sessionmaker(engine)() as session:
+        existing = await count_pets(session, tenant)
+        if existing:
+            typer.echo(f"tenant already has {existing} pets; not seeding pets again")
+        else:
+            await seed_pets(session, tenant, pets)
+            typer.echo(f"seeded {pets} demo pets")
+        if with_staff and await users.get_by_username(session, tenant, DEMO_STAFF_USERNAME) is None:
+            await users_service.sign_up(
+                session,
+                Passwords(settings),
+                tenant,
+                UserCreate(
+                    username=DEMO_STAFF_USERNAME,
+                    email="demo-staff@example.com",
+                    password=DEMO_STAFF_PASSWORD,
+                    firstName="Demo",
+                    lastName="Staff",
+                ),
+                role=Role.STAFF,
+            )
+            typer.echo(
+                f"created staff account {DEMO_STAFF_USERNAME!r} "
+                f"with password {DEMO_STAFF_PASSWORD!r} (demo only)"
+            )
+        await session.commit()
+    await engine.dispose()
+
+
+TenantOption = Annotated[
+    str, typer.Option("--tenant", help="Tenant UUID; default the shared pool.")
+]
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (creates the schema on a new database)."""
+    settings = Settings()
+    upgrade(settings.database_url)
+    typer.echo("database is at the latest schema")
+
+
+@app.command()
+def seed(
+    pets: Annotated[int, typer.Option(min=0, help="How many demo pets.")] = DEMO_PET_COUNT,
+    tenant: TenantOption = SHARED_POOL,
+    with_staff: Annotated[
+        bool, typer.Option("--with-staff", help="Also create the documented demo staff account.")
+    ] = False,
+) -> None:
+    """Load the deterministic demo catalog (only into a tenant that has no pets yet)."""
+    asyncio.run(_seed(Settings(), pets, tenant, with_staff))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Migrate and load demo data before serving.")
+    ] = False,
+) -> None:
+    """Run the API server (uvicorn with uvloop and httptools)."""
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_json)
+    if demo:
+        upgrade(settings.database_url)
+        asyncio.run(_seed(settings, DEMO_PET_COUNT, SHARED_POOL, with_staff=False))
+        typer.echo(f"interactive docs: http://{host}:{port}/v1/docs")
+    uvicorn.run(
+        "petstore.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        proxy_headers=False,
+        timeout_graceful_shutdown=20,
+    )
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Option(prompt=True, help="Login name.")],
+    email: Annotated[str, typer.Option(prompt=True, help="Email address.")],
+    staff: Annotated[bool, typer.Option("--staff", help="Give the STAFF role.")] = False,
+    tenant: TenantOption = SHARED_POOL,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a user account (the only way to create staff)."""
+    from pydantic import ValidationError
+
+    from petstore.auth.passwords import Passwords
+    from petstore.core.problems import Problem
+    from petstore.users import service
+    from petstore.users.schemas import UserCreate
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass()
+    try:
+        data = UserCreate(username=username, email=email, password=password)
+    except ValidationError as exc:
+        typer.echo(f"invalid: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", err=True)
+        raise typer.Exit(2) from exc
+    settings = Settings()
+
+    async def create() -> None:
+        engine = create_engine(settings)
+        async with create_sessionmaker(engine)() as session:
+            role = Role.STAFF if staff else Role.USER
+            user = await service.sign_up(session, Passwords(settings), tenant, data, role)
+            await session.commit()
+            typer.echo(f"created {role.value} {user.username} ({user.id})")
+        await engine.dispose()
+
+    try:
+        asyncio.run(create())
+    except Problem as exc:
+        typer.echo(exc.detail, err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def openapi(
+    as_yaml: Annotated[bool, typer.Option("--yaml", help="YAML instead of JSON.")] = False,
+) -> None:
+    """Print the OpenAPI 3.2 document."""
+    from petstore.app import create_app
+
+    document = create_app(Settings()).openapi()
+    if as_yaml:
+        typer.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    else:
+        typer.echo(json.dumps(document, indent=2))
+
+
+def main() -> None:
+    app()

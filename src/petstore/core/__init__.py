@@ -1,0 +1,1 @@
+"""Shared plumbing: settings, database, problems, pagination, rate limits, middleware."""

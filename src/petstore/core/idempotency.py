@@ -1,0 +1,230 @@
+"""``Idempotency-Key`` on POST: a retried request gets the stored answer instead of acting twice.
+
+Same key and same request → the stored response is replayed with ``Idempotent-Replayed: true``;
+same key with a different request → 422; a request with a key that is still being processed
+→ 409. Keys are scoped to the caller (user, else client IP) and live for 24 hours. Responses
+with status ≥ 500 are not stored, so the client may retry them.
+
+The key is reserved in its own committed transaction before the request runs, so two processes
+sharing a database agree on who owns it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, UniqueConstraint, Uuid, delete
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from petstore.core.database import Base
+from petstore.core.ids import new_id, utcnow
+from petstore.core.middleware import header
+from petstore.core.problems import Problem, problem_response
+
+MAX_KEY_LENGTH = 255
+_REPLAYED_HEADERS = {"content-type", "location", "etag", "link", "cache-control"}
+
+
+class IdempotencyKey(Base):
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("owner", "key", name="uq_idempotency_owner_key"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer, default=None)
+    headers: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+OwnerFunc = Callable[[Scope], Awaitable[str]]
+
+
+class IdempotencyMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        sessionmaker: Callable[[], async_sessionmaker[AsyncSession]],
+        owner_func: OwnerFunc,
+        ttl_seconds: int,
+        problem_base: str,
+        exempt_paths: frozenset[str] = frozenset(),
+    ) -> None:
+        self.app = app
+        self.sessionmaker = sessionmaker
+        self.owner_func = owner_func
+        self.ttl = timedelta(seconds=ttl_seconds)
+        self.problem_base = problem_base
+        self.exempt_paths = exempt_paths
+
+    async def _problem(self, scope: Scope, receive: Receive, send: Send, p: Problem) -> None:
+        await problem_response(p, scope["path"], self.problem_base)(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = header(scope, b"idempotency-key") if scope["type"] == "http" else None
+        if key is None or scope["method"] != "POST" or scope["path"] in self.exempt_paths:
+            await self.app(scope, receive, send)
+            return
+        if not key or len(key) > MAX_KEY_LENGTH:
+            await self._problem(
+                scope, receive, send,
+                Problem(400, f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters."),
+            )
+            return
+        body = await _read_body(receive)
+        owner = f"{header(scope, b'x-tenant-id') or ''}|{await self.owner_func(scope)}"
+        fingerprint = _fingerprint(scope, body)
+        maker = self.sessionmaker()
+        outcome = await self._reserve(maker, owner, key, fingerprint)
+        if isinstance(outcome, Problem):
+            await self._problem(scope, receive, send, outcome)
+            return
+        if isinstance(outcome, IdempotencyKey):
+            await _replay(outcome, send)
+            return
+        row_id = outcome
+        captured = _Captured()
+
+        async def replay_receive() -> Message:
+            if captured.body_sent:
+                return await receive()
+            captured.body_sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def capture_send(message: Message) -> None:
+            captured.record(message)
+            await send(message)
+
+        try:
+            await self.app(scope, replay_receive, capture_send)
+        except BaseException:
+            await self._release(maker, row_id)
+            raise
+        if captured.status is None or captured.status >= 500:
+            await self._release(maker, row_id)
+        else:
+            await self._complete(maker, row_id, captured)
+
+    async def _reserve(
+        self, maker: async_sessionmaker[AsyncSession], owner: str, key: str, fingerprint: str
+    ) -> uuid.UUID | IdempotencyKey | Problem:
+        now = utcnow()
+        async with maker() as session:
+            await session.connection(execution_options={"petstore_write": True})
+            await session.execute(
+                delete(IdempotencyKey).where(
+                    IdempotencyKey.owner == owner,
+                    IdempotencyKey.key == key,
+                    IdempotencyKey.expires_at < now,
+                )
+            )
+            row_id = new_id()
+            session.add(
+                IdempotencyKey(
+                    id=row_id, owner=owner, key=key, fingerprint=fingerprint,
+                    created_at=now, expires_at=now + self.ttl,
+                )
+            )
+            try:
+                await session.commit()
+                return row_id
+            except IntegrityError:
+                await session.rollback()
+            existing = await session.scalar(
+                select(IdempotencyKey).where(
+                    IdempotencyKey.owner == owner, IdempotencyKey.key == key
+                )
+            )
+        if existing is None:  # released between our insert and read: let the client retry
+            return Problem(409, "A request with this Idempotency-Key is being processed.")
+        if existing.fingerprint != fingerprint:
+            return Problem(
+                422,
+                "This Idempotency-Key was used with a different request; use a new key.",
+                slug="idempotency-key-reused",
+            )
+        if existing.status_code is None:
+            return Problem(409, "A request with this Idempotency-Key is still being processed.")
+        return existing
+
+    async def _release(self, maker: async_sessionmaker[AsyncSession], row_id: uuid.UUID) -> None:
+        async with maker() as session:
+            await session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row_id))
+            await session.commit()
+
+    async def _complete(
+        self, maker: async_sessionmaker[AsyncSession], row_id: uuid.UUID, captured: _Captured
+    ) -> None:
+        async with maker() as session:
+            await session.execute(
+                update(IdempotencyKey)
+                .where(IdempotencyKey.id == row_id)
+                .values(
+                    status_code=captured.status,
+                    headers=captured.headers,
+                    body=b"".join(captured.chunks),
+                )
+            )
+            await session.commit()
+
+
+class _Captured:
+    def __init__(self) -> None:
+        self.status: int | None = None
+        self.headers: list[list[str]] = []
+        self.chunks: list[bytes] = []
+        self.body_sent = False
+
+    def record(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = [
+                [k.decode("latin-1"), v.decode("latin-1")]
+                for k, v in message.get("headers", [])
+                if k.decode("latin-1").lower() in _REPLAYED_HEADERS
+            ]
+        elif message["type"] == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _fingerprint(scope: Scope, body: bytes) -> str:
+    digest = hashlib.sha256()
+    digest.update(scope["method"].encode())
+    digest.update(b"\0" + scope["path"].encode() + b"\0")
+    try:  # the same JSON with other whitespace or key order is the same request
+        body = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONDecodeError:
+        pass
+    digest.update(body)
+    return digest.hexdigest()
+
+
+async def _replay(row: IdempotencyKey, send: Send) -> None:
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in (row.headers or [])]
+    headers.append((b"idempotent-replayed", b"true"))
+    await send({"type": "http.response.start", "status": row.status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": row.body or b""})

@@ -1,0 +1,24 @@
+"""Identifiers and timestamps: UUIDv7 ids (time-ordered, so the primary key is also a stable
+creation-order sort key) and RFC 3339 UTC timestamps."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from uuid_utils.compat import uuid7
+
+
+def new_id() -> uuid.UUID:
+    return uuid7()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def rfc3339(moment: datetime) -> str:
+    """Format as ``2025-12-21T13:56:23Z`` (seconds precision, as the contract shows)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

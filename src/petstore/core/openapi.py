@@ -1,0 +1,231 @@
+"""The OpenAPI 3.2 document, generated from the routes and finished here.
+
+FastAPI writes 3.1; this module lifts it to 3.2 and adds what the framework cannot know:
+each operation's security (read from its :class:`RequireScopes` dependency, the same object
+that enforces it), the problem responses every operation can give (400 for a bad tenant header,
+429 from the rate limiter), rate-limit and request-id response headers, ``Location`` and
+``ETag`` headers, and the ``Idempotency-Key`` header on POST.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from petstore import __version__
+from petstore.auth.dependencies import RequireScopes
+from petstore.auth.scopes import SCOPE_DESCRIPTIONS
+from petstore.core.openapi_meta import problem_response_doc
+from petstore.core.settings import Settings
+
+DEVICE_FLOW_SCOPES = ("read:pets", "chat:write")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
+
+DESCRIPTION = """\
+A pet adoption store: browse and search pets, sign up and log in, place orders and pay for
+them, and talk to an adoption advisor.
+
+**Conventions.** Errors are RFC 9457 problem documents (`application/problem+json`). Every
+response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (Unix time);
+429 adds `Retry-After`. Send `X-Tenant-ID` (a UUID) to work in an isolated tenant. Single
+resources carry a strong `ETag` (`If-None-Match` → 304, `If-Match` → 412 on mismatch). Any POST
+accepts an `Idempotency-Key`. Ids are UUIDv7; money is a decimal string.
+
+**Try it.** Sign up with `POST /v1/users`, log in with `POST /v1/auth/tokens`, then press
+*Authorize* and paste the `token`.
+"""
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Problem",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 100, "maximum": 599},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "code": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+RESPONSE_HEADERS: dict[str, Any] = {
+    "RateLimit-Limit": {
+        "description": "Requests allowed in the current window.",
+        "schema": {"type": "integer"},
+    },
+    "RateLimit-Remaining": {
+        "description": "Requests left in the current window.",
+        "schema": {"type": "integer"},
+    },
+    "RateLimit-Reset": {
+        "description": "When the current window ends (Unix time, seconds).",
+        "schema": {"type": "integer"},
+    },
+    "X-Request-ID": {
+        "description": "The request's id (yours if you sent a valid one), also in our logs.",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}},
+    "Location": {"description": "URL of the created resource.", "schema": {"type": "string"}},
+    "ETag": {"description": "Strong validator of the representation.", "schema": {"type": "string"}},
+    "Link": {"description": "RFC 8288 pagination links.", "schema": {"type": "string"}},
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the stored answer to an earlier request.",
+        "schema": {"type": "string"},
+    },
+}
+
+IDEMPOTENCY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes a retried POST safe: the same key and body replay the first answer for 24 h."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+
+def _walk(dependant: Dependant) -> Iterator[Dependant]:
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _walk(sub)
+
+
+def route_scopes(route: APIRoute) -> frozenset[str] | None:
+    """The scopes the route's :class:`RequireScopes` asks for; ``None`` for public routes."""
+    found: frozenset[str] | None = None
+    for dep in _walk(route.dependant):
+        if isinstance(dep.call, RequireScopes):
+            found = (found or frozenset()) | dep.call.scopes
+    return found
+
+
+def _header_ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+def _finish_operation(op: dict[str, Any], method: str, scopes: frozenset[str] | None) -> None:
+    if scopes is None:
+        op["security"] = []
+    else:
+        op["security"] = [{"bearerAuth": []}, {"oauth2": sorted(scopes)}]
+    responses: dict[str, Any] = op.setdefault("responses", {})
+    # FastAPI's own 422 shape is not what we send; our validation answers are problems.
+    for status, response in list(responses.items()):
+        schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+        if schema.get("$ref", "").endswith("/HTTPValidationError"):
+            if status == "422" and "requestBody" in op:
+                responses[status] = problem_response_doc(422)
+            else:
+                del responses[status]
+    responses.setdefault("400", problem_response_doc(400))
+    responses.setdefault("429", problem_response_doc(429))
+    responses.setdefault("503", problem_response_doc(503))
+    if scopes is not None:
+        responses.setdefault("401", problem_response_doc(401))
+        responses.setdefault("403", problem_response_doc(403))
+    for status, response in responses.items():
+        headers = response.setdefault("headers", {})
+        for name in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-Request-ID"):
+            headers[name] = _header_ref(name)
+        if status == "429":
+            headers["Retry-After"] = _header_ref("Retry-After")
+        if status == "201":
+            headers["Location"] = _header_ref("Location")
+        if status in ("200", "201"):
+            headers["ETag"] = _header_ref("ETag")
+        if method == "post" and status in ("200", "201"):
+            headers["Idempotent-Replayed"] = _header_ref("Idempotent-Replayed")
+    if method == "post":
+        op.setdefault("parameters", []).append(copy.deepcopy(IDEMPOTENCY_PARAMETER))
+        responses.setdefault("409", problem_response_doc(409))
+        responses.setdefault("422", problem_response_doc(422))
+    body = op.get("requestBody", {}).get("content", {})
+    if "application/merge-patch+json" in body:
+        body.setdefault("application/json", copy.deepcopy(body["application/merge-patch+json"]))
+
+
+def _security_schemes(settings: Settings) -> dict[str, Any]:
+    base = (settings.public_url or "").rstrip("/")
+    return {
+        "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An access token from `POST /v1/auth/tokens`.",
+        },
+        "oauth2": {
+            "type": "oauth2",
+            "description": "OAuth 2.0, including the device authorization grant for TVs and CLIs.",
+            "flows": {
+                "authorizationCode": {
+                    "authorizationUrl": f"{base}/oauth/authorize",
+                    "tokenUrl": f"{base}/oauth/token",
+                    "refreshUrl": f"{base}/oauth/token",
+                    "scopes": dict(SCOPE_DESCRIPTIONS),
+                },
+                "deviceAuthorization": {
+                    "deviceAuthorizationUrl": f"{base}/oauth/device/authorize",
+                    "tokenUrl": f"{base}/oauth/token",
+                    "refreshUrl": f"{base}/oauth/token",
+                    "scopes": {s: SCOPE_DESCRIPTIONS[s] for s in DEVICE_FLOW_SCOPES},
+                },
+            },
+        },
+    }
+
+
+def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
+    doc = get_openapi(
+        title="Modern Petstore API",
+        version=__version__,
+        summary="A pet adoption store API: REST done right, events, OAuth 2.0 and an AI advisor.",
+        description=DESCRIPTION,
+        routes=app.routes,
+        tags=[
+            {"name": "Pet", "description": "Pets available for adoption."},
+            {"name": "User", "description": "Accounts."},
+            {"name": "Auth", "description": "Login, tokens and keys."},
+        ],
+    )
+    doc["openapi"] = "3.2.0"
+    doc["jsonSchemaDialect"] = "https://spec.openapis.org/oas/3.2/dialect/base"
+    doc["info"]["license"] = {"name": "MIT", "identifier": "MIT"}
+    doc["servers"] = [{"url": settings.public_url or "/", "description": "This server"}]
+    components = doc.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    schemas["Problem"] = PROBLEM_SCHEMA
+    components["headers"] = RESPONSE_HEADERS
+    components["securitySchemes"] = _security_schemes(settings)
+    scopes_by_op: dict[tuple[str, str], frozenset[str] | None] = {}
+    for route in app.state.api_routes:
+        if route.include_in_schema:
+            for method in route.methods:
+                scopes_by_op[(route.path_format, method.lower())] = route_scopes(route)
+    for path, item in doc.get("paths", {}).items():
+        for method, op in item.items():
+            if method in HTTP_METHODS:
+                _finish_operation(op, method, scopes_by_op.get((path, method)))
+    return doc

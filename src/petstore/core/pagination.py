@@ -1,0 +1,95 @@
+"""Page/limit pagination with ``pagination`` and ``links`` in the body and an RFC 8288
+``Link`` header, as the contract describes for every collection."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from petstore.core.links import base_url
+
+MAX_PAGE = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    page: int
+    limit: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1.")] = 1,
+    limit: Annotated[int, Query(ge=1, le=100, description="Items per page (1-100).")] = 20,
+) -> PageParams:
+    return PageParams(page=page, limit=limit)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+class Pagination(BaseModel):
+    page: int = Field(ge=1)
+    limit: int = Field(ge=1)
+    totalItems: int = Field(ge=0)  # noqa: N815 - wire names are camelCase
+    totalPages: int = Field(ge=0)  # noqa: N815
+
+
+class CollectionLinks(BaseModel):
+    self: str
+    first: str
+    prev: str | None
+    next: str | None
+    last: str
+
+
+def collection_payload(
+    request: Request,
+    items: Sequence[Mapping[str, Any]],
+    total: int,
+    params: PageParams,
+    path: str | None = None,
+    query: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], str]:
+    """Build the collection body and the matching ``Link`` header value.
+
+    ``query`` defaults to the request's own query string (minus paging), so links keep filters.
+    """
+    total_pages = math.ceil(total / params.limit) if total else 0
+    if query is None:
+        query = {k: v for k, v in request.query_params.multi_items() if k not in ("page", "limit")}
+    root = base_url(request) + (path if path is not None else request.url.path)
+
+    def url(page: int) -> str:
+        pairs = list(query.items()) + [("page", page), ("limit", params.limit)]
+        return f"{root}?{urlencode(pairs)}"
+
+    last_page = max(total_pages, 1)
+    links: dict[str, str | None] = {
+        "self": url(params.page),
+        "first": url(1),
+        "prev": url(min(params.page - 1, last_page)) if params.page > 1 else None,
+        "next": url(params.page + 1) if params.page < total_pages else None,
+        "last": url(last_page),
+    }
+    header = ", ".join(f'<{href}>; rel="{rel}"' for rel, href in links.items() if href is not None)
+    payload = {
+        "data": list(items),
+        "pagination": {
+            "page": params.page,
+            "limit": params.limit,
+            "totalItems": total,
+            "totalPages": total_pages,
+        },
+        "links": links,
+    }
+    return payload, header

@@ -1,0 +1,286 @@
+"""RFC 9457 problem details: the one error shape of the API, produced here and nowhere else.
+
+Business code raises :class:`Problem` (or one of the helpers); framework errors (unknown routes,
+wrong methods, validation, database failures) are translated by the handlers that
+:func:`install_problem_handlers` registers, so no error leaves the server in any other shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.routing import Match
+
+from petstore.core.settings import DEFAULT_PROBLEM_BASE
+
+logger = logging.getLogger("petstore.problems")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+SLUGS: dict[int, str] = {
+    400: "bad-request",
+    401: "unauthorized",
+    402: "payment-required",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    410: "gone",
+    412: "precondition-failed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation-error",
+    428: "precondition-required",
+    429: "rate-limit-exceeded",
+    500: "internal-server-error",
+    502: "bad-gateway",
+    503: "service-unavailable",
+    504: "gateway-timeout",
+}
+
+
+class Problem(Exception):  # noqa: N818 - it is the RFC's name for the thing
+    """An error the client should see, as an RFC 9457 problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        *,
+        slug: str | None = None,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        errors: Sequence[Mapping[str, str]] | None = None,
+        extensions: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail or title or str(status))
+        self.status = status
+        self.detail = detail
+        self.slug = slug or SLUGS.get(status, "about-blank")
+        self.title = title or _title_for(status)
+        self.headers = dict(headers or {})
+        self.errors = list(errors) if errors is not None else None
+        self.extensions = dict(extensions or {})
+
+
+def _title_for(status: int) -> str:
+    if status == 422:
+        return "Validation Error"
+    if status == 429:
+        return "Too Many Requests"
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def bad_request(detail: str) -> Problem:
+    return Problem(400, detail)
+
+
+def unauthorized(detail: str = "Authentication is required to access this resource.") -> Problem:
+    return Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="petstore"'})
+
+
+def forbidden(detail: str = "You do not have permission to access this resource.") -> Problem:
+    return Problem(403, detail)
+
+
+def not_found(kind: str, ident: object) -> Problem:
+    return Problem(404, f"The requested {kind} with ID '{ident}' was not found.")
+
+
+def conflict(detail: str, **extensions: Any) -> Problem:
+    return Problem(409, detail, extensions=extensions)
+
+
+def validation_failed(field: str, message: str, code: str = "invalid") -> Problem:
+    return Problem(
+        422,
+        "The request body is invalid.",
+        errors=[{"field": field, "message": message, "code": code}],
+    )
+
+
+def problem_body(
+    problem: Problem, instance: str, problem_base: str = DEFAULT_PROBLEM_BASE
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"{problem_base.rstrip('/')}/{problem.slug}",
+        "title": problem.title,
+        "status": problem.status,
+    }
+    if problem.detail:
+        body["detail"] = problem.detail
+    body["instance"] = instance
+    if problem.errors is not None:
+        body["errors"] = problem.errors
+    body.update(problem.extensions)
+    return body
+
+
+def problem_response(
+    problem: Problem, instance: str, problem_base: str = DEFAULT_PROBLEM_BASE
+) -> Response:
+    return Response(
+        content=orjson.dumps(problem_body(problem, instance, problem_base)),
+        status_code=problem.status,
+        headers=problem.headers,
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
+def _base(request: Request) -> str:
+    settings = getattr(request.app.state, "settings", None)
+    return settings.problem_base if settings is not None else DEFAULT_PROBLEM_BASE
+
+
+def render(request: Request, problem: Problem) -> Response:
+    return problem_response(problem, request.url.path, _base(request))
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    parts = [str(p) for p in loc[1:]] if len(loc) > 1 else [str(p) for p in loc]
+    return ".".join(parts) or str(loc[0])
+
+
+_JSON_SUBTYPES = ("json", "+json")
+
+
+def _is_json_content_type(value: str | None) -> bool:
+    if not value:
+        return True
+    media = value.split(";", 1)[0].strip().lower()
+    return media.startswith("application/") and media.endswith(_JSON_SUBTYPES)
+
+
+def from_validation_error(request: Request, exc: RequestValidationError) -> Problem:
+    """Map framework validation errors: parameters → 400, unreadable body → 400/415, body → 422."""
+    errors = exc.errors()
+    body_errors = [e for e in errors if e.get("loc", ("",))[0] == "body"]
+    param_errors = [e for e in errors if e.get("loc", ("",))[0] != "body"]
+    if param_errors:
+        first = param_errors[0]
+        loc = first.get("loc", ())
+        where = loc[0] if loc else "parameter"
+        name = _field_name(loc)
+        return Problem(
+            400,
+            f"Invalid {where} parameter '{name}': {first.get('msg', 'invalid value')}.",
+            errors=[
+                {"field": _field_name(e["loc"]), "message": e["msg"], "code": e["type"]}
+                for e in param_errors
+            ],
+        )
+    content_type = request.headers.get("content-type")
+    if not _is_json_content_type(content_type) and not content_type_is_form(content_type):
+        return Problem(
+            415,
+            f"Content type '{content_type}' is not supported; send application/json.",
+        )
+    if any(isinstance(e.get("input"), MalformedJson) for e in body_errors) or any(
+        e.get("type") == "json_invalid" for e in body_errors
+    ):
+        return Problem(400, "The request body is not valid JSON.")
+    return Problem(
+        422,
+        "The request body is invalid.",
+        errors=[
+            {
+                "field": _field_name(e["loc"]) if len(e["loc"]) > 1 else "body",
+                "message": e["msg"],
+                "code": e["type"],
+            }
+            for e in body_errors
+        ],
+    )
+
+
+def content_type_is_form(value: str | None) -> bool:
+    media = (value or "").split(";", 1)[0].strip().lower()
+    return media in ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+class MalformedJson:
+    """Stands in for a body that failed to parse, so the error surfaces after auth checks."""
+
+    def __repr__(self) -> str:
+        return "<malformed JSON>"
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.state.api_routes:
+        if route.matches(request.scope)[0] is not Match.NONE:
+            methods |= set(route.methods)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the translations from every error the stack can raise to a problem."""
+
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Problem)
+        return render(request, exc)
+
+    async def on_http_exception(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"No resource at '{request.url.path}'."
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            detail = f"The {request.method} method is not allowed for this resource."
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        problem = Problem(exc.status_code, detail, headers=headers)
+        return render(request, problem)
+
+    async def on_validation_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return render(request, from_validation_error(request, exc))
+
+    async def on_integrity_error(request: Request, exc: Exception) -> Response:
+        logger.info("integrity conflict on %s: %s", request.url.path, type(exc).__name__)
+        return render(
+            request, Problem(409, "The request conflicts with the current state of a resource.")
+        )
+
+    async def on_database_unavailable(request: Request, exc: Exception) -> Response:
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        return render(
+            request,
+            Problem(
+                503,
+                "The service is temporarily unable to reach its database; retry shortly.",
+                headers={"Retry-After": "1"},
+            ),
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return render(request, Problem(500, "An unexpected error occurred. Please try again later."))
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(StarletteHTTPException, on_http_exception)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(IntegrityError, on_integrity_error)
+    app.add_exception_handler(OperationalError, on_database_unavailable)
+    app.add_exception_handler(PoolTimeoutError, on_database_unavailable)
+    app.add_exception_handler(DBAPIError, on_database_unavailable)
+    app.add_exception_handler(OSError, on_database_unavailable)
+    app.add_exception_handler(Exception, on_unexpected)
+

@@ -1,0 +1,50 @@
+"""Pydantic building blocks shared by every resource: lenient input, strict output.
+
+Input is tolerant the way the contract asks (unknown fields ignored, enums case-insensitive);
+output always uses the canonical spelling.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict
+
+class InputModel(BaseModel):
+    """Request bodies: unknown fields are ignored, aliases and field names both accepted."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=False)
+
+
+class OutputModel(BaseModel):
+    """Response bodies, declared for the OpenAPI document and for tests."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _upper(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")  # noqa: TRY004 - pydantic wants ValueError
+    return value.upper().replace("-", "_")
+
+
+UPPERCASE = BeforeValidator(_upper)
+"""Use as ``Annotated[Species, UPPERCASE]``: accepts ``dog``, ``Dog`` and ``DOG``."""
+
+StrictInt = Annotated[int, Strict()]
+StrictBool = Annotated[bool, Strict()]
+"""JSON has real numbers and booleans: ``"3"`` is not an integer and ``"true"`` is not a boolean."""
+
+
+def money_to_minor(value: str) -> int:
+    """``"75.5"`` → ``7550``. The value has already matched :data:`MONEY_PATTERN`."""
+    whole, _, cents = value.partition(".")
+    return int(whole) * 100 + int((cents + "00")[:2])
+
+
+def minor_to_money(minor: int) -> str:
+    return f"{minor // 100}.{minor % 100:02d}"
+
+
+MONEY_PATTERN = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"

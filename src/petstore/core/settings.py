@@ -1,0 +1,74 @@
+"""Runtime configuration, read from ``PETSTORE_*`` environment variables.
+
+Defaults make a fresh checkout run with no set-up (SQLite file under ``./var``); values that
+would be unsafe in production (a sandbox auth mode, a missing public URL) are refused when
+``PETSTORE_ENV=production``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PROBLEM_BASE = "https://petstoreapi.com/errors"
+
+
+class Settings(BaseSettings):
+    """Everything the server can be told from outside."""
+
+    model_config = SettingsConfigDict(env_prefix="PETSTORE_", extra="ignore", frozen=True)
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///var/petstore.db"
+    public_url: str | None = None
+    problem_base: str = DEFAULT_PROBLEM_BASE
+
+    # Auth
+    auth_mode: Literal["strict", "sandbox"] = "strict"
+    jwt_issuer: str = "petstore"
+    jwt_audience: str = "petstore-api"
+    access_token_ttl_seconds: int = Field(default=3600, ge=30, le=86_400)
+    refresh_token_ttl_seconds: int = Field(default=30 * 86_400, ge=60)
+    jwt_private_key_file: Path | None = None
+    # argon2id cost; the defaults are RFC 9106's second recommended option (64 MiB, t=3).
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65_536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+
+    # Limits
+    max_json_body_bytes: int = Field(default=1_048_576, ge=1024)
+    rate_limit_requests: int = Field(default=1000, ge=1)
+    rate_limit_window_seconds: int = Field(default=60, ge=1)
+    login_failures_per_username: int = Field(default=5, ge=1)
+    login_failures_per_ip: int = Field(default=20, ge=1)
+    login_failure_window_seconds: int = Field(default=900, ge=1)
+    idempotency_ttl_seconds: int = Field(default=86_400, ge=60)
+
+    # Database pool (ignored for SQLite)
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_statement_timeout_ms: int = Field(default=15_000, ge=100)
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env == "production":
+            if self.auth_mode == "sandbox":
+                raise ValueError("PETSTORE_AUTH_MODE=sandbox is refused in production")
+            if not self.public_url:
+                raise ValueError("PETSTORE_PUBLIC_URL must be set in production")
+        return self
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def problem_type(self, slug: str) -> str:
+        return f"{self.problem_base.rstrip('/')}/{slug}"

@@ -1,0 +1,10 @@
+"""Imports every table module so ``Base.metadata`` is complete (for Alembic)."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    import petstore.auth.models
+    import petstore.core.idempotency
+    import petstore.pets.models
+    import petstore.users.models  # noqa: F401

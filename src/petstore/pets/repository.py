@@ -1,0 +1,97 @@
+"""Every query on ``pets``: filtered, sorted pages and single rows, always tenant-scoped."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from petstore.pets.models import Pet
+
+
+@dataclass(frozen=True, slots=True)
+class PetFilter:
+    tenant: str
+    statuses: Sequence[str] = ("AVAILABLE",)
+    species: Sequence[str] = ()
+    sizes: Sequence[str] = ()
+    age_min: int | None = None
+    age_max: int | None = None
+    good_with_kids: bool | None = None
+    vaccinated: bool | None = None
+    spayed_neutered: bool | None = None
+    special_needs: bool | None = None
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = [Pet.tenant == self.tenant]
+        where.append(_one_or_many(Pet.status, self.statuses))
+        if self.species:
+            where.append(_one_or_many(Pet.species, self.species))
+        if self.sizes:
+            where.append(_one_or_many(Pet.size, self.sizes))
+        if self.age_min is not None:
+            where.append(Pet.age_months >= self.age_min)
+        if self.age_max is not None:
+            where.append(Pet.age_months <= self.age_max)
+        for column, wanted in (
+            (Pet.good_with_kids, self.good_with_kids),
+            (Pet.vaccinated, self.vaccinated),
+            (Pet.spayed_neutered, self.spayed_neutered),
+            (Pet.special_needs, self.special_needs),
+        ):
+            if wanted is not None:
+                where.append(column.is_(wanted))
+        return where
+
+
+def _one_or_many(column: ColumnElement[str] | object, values: Sequence[str]) -> ColumnElement[bool]:
+    col: ColumnElement[str] = column  # type: ignore[assignment]
+    return col == values[0] if len(values) == 1 else col.in_(values)
+
+
+SORT_COLUMNS = {
+    "AGE_MONTHS": Pet.age_months,
+    "PRICE": Pet.price_minor,
+    "NAME": Pet.name,
+    "CREATED_AT": Pet.id,  # UUIDv7 ids sort in creation order
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PetSort:
+    field: str = "CREATED_AT"
+    descending: bool = False
+
+
+def _ordered(query: Select[tuple[Pet]], sort: PetSort) -> Select[tuple[Pet]]:
+    column = SORT_COLUMNS[sort.field]
+    primary = column.desc() if sort.descending else column.asc()
+    if column is Pet.id:
+        return query.order_by(primary)
+    tiebreak = Pet.id.desc() if sort.descending else Pet.id.asc()
+    return query.order_by(primary, tiebreak)
+
+
+async def page(
+    session: AsyncSession, flt: PetFilter, sort: PetSort, offset: int, limit: int
+) -> tuple[list[Pet], int]:
+    where = flt.clauses()
+    total = await session.scalar(select(func.count()).select_from(Pet).where(*where))
+    rows = await session.scalars(_ordered(select(Pet).where(*where), sort).offset(offset).limit(limit))
+    return list(rows.all()), int(total or 0)
+
+
+async def get(session: AsyncSession, tenant: str, pet_id: uuid.UUID) -> Pet | None:
+    return await session.scalar(select(Pet).where(Pet.id == pet_id, Pet.tenant == tenant))
+
+
+async def add(session: AsyncSession, pet: Pet) -> None:
+    session.add(pet)
+    await session.flush()
+
+
+async def remove(session: AsyncSession, pet: Pet) -> None:
+    await session.execute(delete(Pet).where(Pet.id == pet.id))

@@ -1,0 +1,161 @@
+"""Pet rules. Every status change goes through :func:`change_status`, the one place later
+features (events, orders) hook into."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from petstore.auth.principal import Principal
+from petstore.core.ids import new_id, utcnow
+from petstore.core.problems import Problem, not_found
+from petstore.core.schemas import minor_to_money, money_to_minor
+from petstore.pets import repository
+from petstore.pets.models import Pet
+from petstore.pets.schemas import PetPatch, PetSearch, PetStatus, PetWrite
+from petstore.pets.repository import PetFilter, PetSort
+
+REQUIRED_ON_PATCH = ("name", "species", "ageMonths", "price", "currency", "status")
+
+
+async def get_pet(session: AsyncSession, tenant: str, pet_id: uuid.UUID) -> Pet:
+    pet = await repository.get(session, tenant, pet_id)
+    if pet is None:
+        raise not_found("pet", pet_id)
+    return pet
+
+
+def _apply(pet: Pet, data: PetWrite) -> None:
+    medical = data.medicalInfo
+    pet.name = data.name
+    pet.species = data.species.value
+    pet.breed = data.breed
+    pet.age_months = data.ageMonths
+    pet.size = data.size.value if data.size else None
+    pet.color = data.color
+    pet.gender = data.gender.value if data.gender else None
+    pet.good_with_kids = data.goodWithKids
+    pet.price_minor = money_to_minor(data.price)
+    pet.currency = data.currency
+    pet.description = data.description
+    pet.vaccinated = medical.vaccinated if medical else None
+    pet.spayed_neutered = medical.spayedNeutered if medical else None
+    pet.microchipped = medical.microchipped if medical else None
+    pet.special_needs = medical.specialNeeds if medical else None
+    pet.health_notes = medical.healthNotes if medical else None
+    pet.photos = list(data.photos or [])
+
+
+async def create_pet(session: AsyncSession, tenant: str, data: PetWrite) -> Pet:
+    now = utcnow()
+    pet = Pet(id=new_id(), tenant=tenant, status=data.status.value, created_at=now, updated_at=now)
+    _apply(pet, data)
+    await repository.add(session, pet)
+    return pet
+
+
+async def replace_pet(session: AsyncSession, actor: Principal, pet: Pet, data: PetWrite) -> Pet:
+    _apply(pet, data)
+    await change_status(session, pet, data.status, actor)
+    pet.updated_at = utcnow()
+    await session.flush()
+    return pet
+
+
+def _write_fields(pet: Pet) -> dict[str, Any]:
+    return {
+        "name": pet.name,
+        "species": pet.species,
+        "ageMonths": pet.age_months,
+        "price": minor_to_money(pet.price_minor),
+        "currency": pet.currency,
+        "status": pet.status,
+        "breed": pet.breed,
+        "size": pet.size,
+        "color": pet.color,
+        "gender": pet.gender,
+        "goodWithKids": pet.good_with_kids,
+        "description": pet.description,
+        "medicalInfo": {
+            "vaccinated": pet.vaccinated,
+            "spayedNeutered": pet.spayed_neutered,
+            "microchipped": pet.microchipped,
+            "specialNeeds": pet.special_needs,
+            "healthNotes": pet.health_notes,
+        },
+        "photos": list(pet.photos or []),
+    }
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396: objects merge recursively, ``null`` deletes, anything else replaces."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+async def patch_pet(session: AsyncSession, actor: Principal, pet: Pet, patch: PetPatch) -> Pet:
+    raw = patch.model_dump(mode="json", exclude_unset=True)
+    cleared = [f for f in REQUIRED_ON_PATCH if f in raw and raw[f] is None]
+    if cleared:
+        raise Problem(
+            422,
+            "The merge patch removes required fields.",
+            errors=[
+                {"field": f, "message": "is required and cannot be null", "code": "missing"}
+                for f in cleared
+            ],
+        )
+    merged = merge_patch(_write_fields(pet), raw)
+    return await replace_pet(session, actor, pet, PetWrite.model_validate(merged))
+
+
+async def delete_pet(session: AsyncSession, pet: Pet) -> None:
+    await repository.remove(session, pet)
+
+
+async def change_status(
+    session: AsyncSession, pet: Pet, new_status: PetStatus, actor: Principal | None
+) -> bool:
+    """Move ``pet`` to ``new_status``; returns whether anything changed."""
+    if pet.status == new_status.value:
+        return False
+    pet.status = new_status.value
+    pet.updated_at = utcnow()
+    return True
+
+
+async def search(
+    session: AsyncSession, tenant: str, query: PetSearch
+) -> tuple[list[Pet], int, int, int]:
+    criteria = query.criteria
+    flt = PetFilter(tenant=tenant)
+    if criteria is not None:
+        age = criteria.ageRange
+        flt = PetFilter(
+            tenant=tenant,
+            statuses=[s.value for s in criteria.status] if criteria.status else ("AVAILABLE",),
+            species=[s.value for s in criteria.species or []],
+            sizes=[s.value for s in criteria.size or []],
+            age_min=age.min if age else None,
+            age_max=age.max if age else None,
+            good_with_kids=criteria.compatibility.goodWithKids if criteria.compatibility else None,
+            vaccinated=criteria.medical.vaccinated if criteria.medical else None,
+            spayed_neutered=criteria.medical.spayedNeutered if criteria.medical else None,
+            special_needs=criteria.medical.specialNeeds if criteria.medical else None,
+        )
+    sort = PetSort()
+    if query.sort is not None:
+        sort = PetSort(field=query.sort.field.value, descending=query.sort.order.value == "DESC")
+    page_no = query.pagination.page if query.pagination else 1
+    limit = query.pagination.limit if query.pagination else 20
+    rows, total = await repository.page(session, flt, sort, (page_no - 1) * limit, limit)
+    return rows, total, page_no, limit

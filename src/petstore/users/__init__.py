@@ -1,0 +1,1 @@
+"""User accounts: public sign-up, the caller's own record, staff administration."""

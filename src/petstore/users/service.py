@@ -1,0 +1,118 @@
+"""User rules: unique usernames and emails per tenant, self-or-staff access, hashed passwords.
+
+A user who may not see a record gets the same 404 as for a record that does not exist, so ids
+cannot be probed.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from petstore.auth.passwords import Passwords
+from petstore.auth.principal import Principal
+from petstore.auth.scopes import Role
+from petstore.core.ids import new_id, utcnow
+from petstore.core.problems import Problem, conflict, not_found
+from petstore.users import repository
+from petstore.users.models import User
+from petstore.users.schemas import UserCreate, UserUpdate
+
+
+async def _ensure_available(
+    session: AsyncSession,
+    tenant: str,
+    username: str | None,
+    email: str | None,
+    exclude: uuid.UUID | None = None,
+) -> None:
+    taken = await repository.find_taken(session, tenant, username, email, exclude)
+    if taken is None:
+        return
+    if username is not None and taken.username.lower() == username.lower():
+        raise conflict(f"The username '{username}' is already taken.", field="username")
+    raise conflict("That email address is already registered.", field="email")
+
+
+async def sign_up(
+    session: AsyncSession,
+    passwords: Passwords,
+    tenant: str,
+    data: UserCreate,
+    role: Role = Role.USER,
+) -> User:
+    await _ensure_available(session, tenant, data.username, data.email)
+    now = utcnow()
+    prefs = data.preferences
+    user = User(
+        id=new_id(),
+        tenant=tenant,
+        username=data.username,
+        email=data.email,
+        first_name=data.firstName,
+        last_name=data.lastName,
+        phone=data.phone,
+        password_hash=await passwords.hash(data.password),
+        role=role.value,
+        newsletter=prefs.newsletter if prefs else False,
+        notifications=prefs.notifications if prefs else False,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            await repository.add(session, user)
+    except IntegrityError as exc:
+        # Lost a race with a simultaneous sign-up for the same name.
+        raise conflict(
+            f"The username '{data.username}' or its email is already taken."
+        ) from exc
+    return user
+
+
+async def visible_user(
+    session: AsyncSession, actor: Principal, tenant: str, user_id: uuid.UUID
+) -> User:
+    user = await repository.get(session, tenant, user_id) if actor.can_see_user(user_id) else None
+    if user is None:
+        raise not_found("user", user_id)
+    return user
+
+
+async def update_user(
+    session: AsyncSession, passwords: Passwords, user: User, data: UserUpdate
+) -> User:
+    fields = data.model_fields_set
+    if "username" in fields and data.username is None:
+        raise Problem(422, "username cannot be null", errors=[_null_error("username")])
+    if "email" in fields and data.email is None:
+        raise Problem(422, "email cannot be null", errors=[_null_error("email")])
+    await _ensure_available(session, user.tenant, data.username, data.email, exclude=user.id)
+    if data.username is not None:
+        user.username = data.username
+    if data.email is not None:
+        user.email = data.email
+    if data.firstName is not None:
+        user.first_name = data.firstName
+    if data.lastName is not None:
+        user.last_name = data.lastName
+    if "phone" in fields:
+        user.phone = data.phone
+    if data.preferences is not None:
+        user.newsletter = data.preferences.newsletter
+        user.notifications = data.preferences.notifications
+    if data.password is not None:
+        user.password_hash = await passwords.hash(data.password)
+    user.updated_at = utcnow()
+    await session.flush()
+    return user
+
+
+def _null_error(field: str) -> dict[str, str]:
+    return {"field": field, "message": "may not be null", "code": "null_not_allowed"}
+
+
+async def delete_user(session: AsyncSession, user: User) -> None:
+    await repository.remove(session, user)
