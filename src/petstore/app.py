@@ -78,7 +78,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers:
         app.include_router(router)
     # The routes as declared (FastAPI nests included routers): for Allow headers and OpenAPI.
-    app.state.api_routes = [r for router in routers for r in router.routes if isinstance(r, APIRoute)]
+    app.state.api_routes = [
+        r
+        for router in routers
+        for r in router.routes
+        if isinstance(r, APIRoute) and r.include_in_schema
+    ]
     install_docs(app)
 
     @app.get("/healthz", include_in_schema=False)
@@ -108,7 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exempt_paths=NO_IDEMPOTENCY_PATHS,
     )
     app.add_middleware(
-        BodyLimitMiddleware, max_bytes=settings.max_json_body_bytes,
+        BodyLimitMiddleware,
+        max_bytes=settings.max_json_body_bytes,
         problem_base=settings.problem_base,
     )
     app.add_middleware(

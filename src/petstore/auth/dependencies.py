@@ -34,7 +34,7 @@ def bearer_value(authorization: str | None) -> str | None:
     return value.strip()
 
 
-def verified_claims(scope: Scope, tokens: TokenService) -> TokenClaims | None | InvalidToken:
+def verified_claims(scope: Scope, tokens: TokenService) -> TokenClaims | InvalidToken | None:
     """Verify the bearer token once per request; later callers reuse the result."""
     state = scope.setdefault("state", {})
     cached = state.get(_CLAIMS_KEY, _UNSET)
@@ -46,7 +46,7 @@ def verified_claims(scope: Scope, tokens: TokenService) -> TokenClaims | None | 
             authorization = value.decode("latin-1")
             break
     token = bearer_value(authorization)
-    result: TokenClaims | None | InvalidToken
+    result: TokenClaims | InvalidToken | None
     if token is None:
         result = None
     else:
@@ -94,7 +94,10 @@ async def _principal(
     if sandbox and (claims is not None or has_authorization_header(request) or sandbox_anonymous):
         demo = await service.sandbox_demo_user(session, request.app.state.passwords, tenant)
         return Principal(
-            user_id=demo.id, username=demo.username, role=Role.STAFF, scopes=ALL_SCOPES,
+            user_id=demo.id,
+            username=demo.username,
+            role=Role.STAFF,
+            scopes=ALL_SCOPES,
             tenant=tenant,
         )
     return None

@@ -99,9 +99,7 @@ class KeyRing:
 
     async def refresh(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         async with sessionmaker() as session:
-            rows = (
-                await session.scalars(select(SigningKey).order_by(SigningKey.created_at))
-            ).all()
+            rows = (await session.scalars(select(SigningKey).order_by(SigningKey.created_at))).all()
         for row in rows:
             if row.kid not in self._keys:
                 self._add(_load_pem(row.private_pem.encode()), row.kid)

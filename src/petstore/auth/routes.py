@@ -12,10 +12,10 @@ from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
 from petstore.auth.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
 from petstore.core.database import SessionDep
-from petstore.core.routing import PetstoreRoute
 from petstore.core.ids import rfc3339, utcnow
 from petstore.core.openapi_meta import responses_for
 from petstore.core.responses import JsonResponse, no_content
+from petstore.core.routing import PetstoreRoute
 from petstore.core.tenancy import TenantDep
 
 router = APIRouter(tags=["Auth"], route_class=PetstoreRoute)
@@ -43,7 +43,9 @@ def _no_store(body: dict[str, Any]) -> Response:
     return JsonResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-async def _login(request: Request, session: SessionDep, tenant: str, body: LoginRequest) -> Response:
+async def _login(
+    request: Request, session: SessionDep, tenant: str, body: LoginRequest
+) -> Response:
     state = request.app.state
     pair = await service.login(
         session,

@@ -12,7 +12,9 @@ from petstore.core.schemas import InputModel, OutputModel
 class LoginRequest(InputModel):
     username: str = Field(min_length=1, max_length=50, examples=["kylekinh"])
     password: str = Field(
-        min_length=1, max_length=256, json_schema_extra={"writeOnly": True},
+        min_length=1,
+        max_length=256,
+        json_schema_extra={"writeOnly": True},
         examples=["SecurePass123!"],
     )
     scope: str | None = Field(

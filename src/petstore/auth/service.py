@@ -146,6 +146,11 @@ async def refresh(
     tenant: str,
     refresh_token: str,
 ) -> TokenPair:
+    """Rotate a refresh token.
+
+    Reuse of a spent one means it was stolen: the family is revoked and, unlike anywhere else,
+    committed here, because the request then fails and would otherwise roll the revocation back.
+    """
     row = await session.scalar(
         select(RefreshToken).where(RefreshToken.token_hash == _hash(refresh_token))
     )
@@ -155,6 +160,7 @@ async def refresh(
     if row.used_at is not None or row.revoked_at is not None:
         if row.used_at is not None and row.revoked_at is None:
             await revoke_family(session, row.family_id, now)
+            await session.commit()
         raise unauthorized("The refresh token has already been used or revoked.")
     if _aware(row.expires_at) <= now:
         raise unauthorized("The refresh token has expired.")

@@ -11,6 +11,7 @@ sharing a database agree on who owns it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,8 +19,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, UniqueConstraint, Uuid, delete
-from sqlalchemy import select, update
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    Uuid,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -79,7 +90,9 @@ class IdempotencyMiddleware:
             return
         if not key or len(key) > MAX_KEY_LENGTH:
             await self._problem(
-                scope, receive, send,
+                scope,
+                receive,
+                send,
                 Problem(400, f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters."),
             )
             return
@@ -133,8 +146,12 @@ class IdempotencyMiddleware:
             row_id = new_id()
             session.add(
                 IdempotencyKey(
-                    id=row_id, owner=owner, key=key, fingerprint=fingerprint,
-                    created_at=now, expires_at=now + self.ttl,
+                    id=row_id,
+                    owner=owner,
+                    key=key,
+                    fingerprint=fingerprint,
+                    created_at=now,
+                    expires_at=now + self.ttl,
                 )
             )
             try:
@@ -215,10 +232,9 @@ def _fingerprint(scope: Scope, body: bytes) -> str:
     digest = hashlib.sha256()
     digest.update(scope["method"].encode())
     digest.update(b"\0" + scope["path"].encode() + b"\0")
-    try:  # the same JSON with other whitespace or key order is the same request
+    # The same JSON with other whitespace or key order is the same request.
+    with contextlib.suppress(orjson.JSONDecodeError):
         body = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONDecodeError:
-        pass
     digest.update(body)
     return digest.hexdigest()
 

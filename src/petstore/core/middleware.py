@@ -11,6 +11,7 @@ import time
 import uuid
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from petstore.core.problems import Problem, problem_response
@@ -70,8 +71,12 @@ class RequestContextMiddleware:
                 )
 
 
-class _BodyTooLarge(Exception):  # noqa: N818
-    pass
+class _BodyTooLarge(StarletteHTTPException):
+    """Raised while the app reads the body; an HTTP exception so the framework lets it through
+    (it turns other exceptions raised during body reading into 400s)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"The request body exceeds the limit of {max_bytes} bytes.")
 
 
 class BodyLimitMiddleware:
@@ -105,7 +110,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _BodyTooLarge
+                    raise _BodyTooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:

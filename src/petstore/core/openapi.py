@@ -84,9 +84,15 @@ RESPONSE_HEADERS: dict[str, Any] = {
         "description": "The request's id (yours if you sent a valid one), also in our logs.",
         "schema": {"type": "string"},
     },
-    "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}},
+    "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "schema": {"type": "integer"},
+    },
     "Location": {"description": "URL of the created resource.", "schema": {"type": "string"}},
-    "ETag": {"description": "Strong validator of the representation.", "schema": {"type": "string"}},
+    "ETag": {
+        "description": "Strong validator of the representation.",
+        "schema": {"type": "string"},
+    },
     "Link": {"description": "RFC 8288 pagination links.", "schema": {"type": "string"}},
     "Idempotent-Replayed": {
         "description": "`true` when this is the stored answer to an earlier request.",
@@ -124,7 +130,22 @@ def _header_ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/headers/{name}"}
 
 
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """Query and header values cannot be JSON null: an optional parameter is simply absent."""
+    options = schema.get("anyOf")
+    if options is None:
+        return schema
+    rest = [o for o in options if o != {"type": "null"}]
+    if len(rest) != 1:
+        return schema
+    merged = {k: v for k, v in schema.items() if k != "anyOf"}
+    return {**rest[0], **merged}
+
+
 def _finish_operation(op: dict[str, Any], method: str, scopes: frozenset[str] | None) -> None:
+    for parameter in op.get("parameters", []):
+        if "schema" in parameter:
+            parameter["schema"] = _without_null(parameter["schema"])
     if scopes is None:
         op["security"] = []
     else:
@@ -209,7 +230,7 @@ def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
         ],
     )
     doc["openapi"] = "3.2.0"
-    doc["jsonSchemaDialect"] = "https://spec.openapis.org/oas/3.2/dialect/base"
+    doc["jsonSchemaDialect"] = "https://json-schema.org/draft/2020-12/schema"
     doc["info"]["license"] = {"name": "MIT", "identifier": "MIT"}
     doc["servers"] = [{"url": settings.public_url or "/", "description": "This server"}]
     components = doc.setdefault("components", {})

@@ -70,7 +70,7 @@ def collection_payload(
     root = base_url(request) + (path if path is not None else request.url.path)
 
     def url(page: int) -> str:
-        pairs = list(query.items()) + [("page", page), ("limit", params.limit)]
+        pairs = [*list(query.items()), ("page", page), ("limit", params.limit)]
         return f"{root}?{urlencode(pairs)}"
 
     last_page = max(total_pages, 1)

@@ -212,22 +212,27 @@ def content_type_is_form(value: str | None) -> bool:
     return media in ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
-class MalformedJson:
-    """Stands in for a body that failed to parse, so the error surfaces after auth checks."""
+class MalformedJson(str):
+    """Stands in for a body that failed to parse, so the error surfaces after auth checks.
 
-    def __repr__(self) -> str:
-        return "<malformed JSON>"
+    A ``str`` subclass because validation never accepts a string where a JSON object is
+    expected (an arbitrary object could pass FastAPI's ``from_attributes`` validation).
+    """
+
+    __slots__ = ()
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path (Starlette names only the first route's)."""
-    methods: set[str] = set()
-    for route in request.app.state.api_routes:
-        if route.matches(request.scope)[0] is not Match.NONE:
-            methods |= set(route.methods)
-    if "GET" in methods:
-        methods.add("HEAD")
-    return sorted(methods)
+    """The methods of the path the request addressed (Starlette names only one route's).
+
+    The first route that matches the path decides which path template was meant
+    (``/v1/users/me`` rather than ``/v1/users/{id}``); every route with that template counts.
+    """
+    routes = request.app.state.api_routes
+    template = next(
+        (r.path_format for r in routes if r.matches(request.scope)[0] is not Match.NONE), None
+    )
+    return sorted({m for r in routes if r.path_format == template for m in r.methods})
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -272,7 +277,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        return render(request, Problem(500, "An unexpected error occurred. Please try again later."))
+        return render(
+            request, Problem(500, "An unexpected error occurred. Please try again later.")
+        )
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http_exception)
@@ -283,4 +290,3 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, on_database_unavailable)
     app.add_exception_handler(OSError, on_database_unavailable)
     app.add_exception_handler(Exception, on_unexpected)
-

@@ -53,25 +53,29 @@ class MemoryRateLimitStore:
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
-        self._counts: dict[tuple[str, int], int] = {}
+        # (key, window length, window start) -> count; budgets of different lengths share the
+        # store without resetting each other.
+        self._counts: dict[tuple[str, int, int], int] = {}
         self._current_window_start: dict[int, int] = {}
 
     def _window(self, window: int) -> int:
         start = int(self._clock() // window) * window
         if self._current_window_start.get(window) != start:
             self._current_window_start[window] = start
-            self._counts = {k: v for k, v in self._counts.items() if k[1] >= start}
+            self._counts = {
+                k: v for k, v in self._counts.items() if k[1] != window or k[2] >= start
+            }
         return start
 
     async def hit(self, key: str, limit: int, window: int, cost: int = 1) -> Budget:
         start = self._window(window)
-        count = self._counts.get((key, start), 0) + cost
-        self._counts[(key, start)] = count
+        count = self._counts.get((key, window, start), 0) + cost
+        self._counts[(key, window, start)] = count
         return Budget(limit, limit - count, start + window)
 
     async def peek(self, key: str, limit: int, window: int) -> Budget:
         start = self._window(window)
-        return Budget(limit, limit - self._counts.get((key, start), 0), start + window)
+        return Budget(limit, limit - self._counts.get((key, window, start), 0), start + window)
 
 
 KeyFunc = Callable[[Scope], Awaitable[str]]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, NoReturn
 
 import orjson
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from petstore.core.problems import MalformedJson
@@ -23,15 +24,44 @@ class TolerantJsonRequest(Request):
             try:
                 self._json = orjson.loads(body)
             except orjson.JSONDecodeError:
-                self._json = MalformedJson()
+                self._json = MalformedJson("malformed JSON")
         return self._json
 
 
 class PetstoreRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def route_handler(request: Request) -> Response:
             return await handler(TolerantJsonRequest(request.scope, request.receive))
 
         return route_handler
+
+
+ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "QUERY", "OPTIONS", "TRACE")
+
+
+def reserve_path(router: APIRouter, path: str) -> None:
+    """Answer 405 for the methods ``path`` does not serve.
+
+    Without this, ``PUT /v1/pets/search`` would fall through to ``/v1/pets/{id}`` and answer
+    as if "search" were a malformed pet id. Register it after the path's own routes and before
+    the templated ones.
+    """
+    served = {
+        m
+        for r in router.routes
+        if isinstance(r, APIRoute) and r.path == path
+        for m in r.methods or ()
+    }
+
+    async def method_not_allowed() -> NoReturn:
+        raise StarletteHTTPException(405)
+
+    router.add_api_route(
+        path,
+        method_not_allowed,
+        methods=[m for m in ALL_METHODS if m not in served],
+        include_in_schema=False,
+        response_model=None,
+    )

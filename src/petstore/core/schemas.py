@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict, model_validator
+
+from petstore.core.problems import MalformedJson
+
 
 class InputModel(BaseModel):
     """Request bodies: unknown fields are ignored, aliases and field names both accepted."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_malformed_json(cls, data: Any) -> Any:
+        if isinstance(data, MalformedJson):
+            raise ValueError("the body is not valid JSON")
+        if not isinstance(data, dict) and not isinstance(data, BaseModel):
+            raise ValueError("must be a JSON object")  # FastAPI validates from attributes
+        return data
 
 
 class OutputModel(BaseModel):
@@ -24,14 +36,24 @@ class OutputModel(BaseModel):
 
 def _upper(value: Any) -> Any:
     if not isinstance(value, str):
-        raise ValueError("must be a string")  # noqa: TRY004 - pydantic wants ValueError
+        raise ValueError("must be a string")
     return value.upper().replace("-", "_")
 
 
 UPPERCASE = BeforeValidator(_upper)
 """Use as ``Annotated[Species, UPPERCASE]``: accepts ``dog``, ``Dog`` and ``DOG``."""
 
-StrictInt = Annotated[int, Strict()]
+
+def _json_integer(value: Any) -> Any:
+    """JSON Schema's integer: ``3`` and ``3.0`` yes; ``"3"``, ``true`` and ``3.5`` no."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JSON_INTEGER = BeforeValidator(_json_integer)
+"""Last in ``Annotated[int, Strict(), Field(ge=..), JSON_INTEGER]`` so bounds reach the schema."""
+StrictInt = Annotated[int, Strict(), JSON_INTEGER]
 StrictBool = Annotated[bool, Strict()]
 """JSON has real numbers and booleans: ``"3"`` is not an integer and ``"true"`` is not a boolean."""
 

@@ -66,7 +66,7 @@ class PetSort:
     descending: bool = False
 
 
-def _ordered(query: Select[tuple[Pet]], sort: PetSort) -> Select[tuple[Pet]]:
+def _ordered(query: Select[Pet], sort: PetSort) -> Select[Pet]:
     column = SORT_COLUMNS[sort.field]
     primary = column.desc() if sort.descending else column.asc()
     if column is Pet.id:
@@ -80,7 +80,9 @@ async def page(
 ) -> tuple[list[Pet], int]:
     where = flt.clauses()
     total = await session.scalar(select(func.count()).select_from(Pet).where(*where))
-    rows = await session.scalars(_ordered(select(Pet).where(*where), sort).offset(offset).limit(limit))
+    rows = await session.scalars(
+        _ordered(select(Pet).where(*where), sort).offset(offset).limit(limit)
+    )
     return list(rows.all()), int(total or 0)
 
 

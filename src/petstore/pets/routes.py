@@ -11,7 +11,6 @@ from starlette.responses import Response
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
 from petstore.core.database import SessionDep
-from petstore.core.routing import PetstoreRoute
 from petstore.core.links import absolute, base_url
 from petstore.core.openapi_meta import responses_for
 from petstore.core.pagination import PageDep, PageParams, collection_payload
@@ -22,6 +21,7 @@ from petstore.core.responses import (
     require_if_match,
     resource_response,
 )
+from petstore.core.routing import PetstoreRoute, reserve_path
 from petstore.core.tenancy import TenantDep
 from petstore.pets import service
 from petstore.pets.models import Pet as PetRow
@@ -32,9 +32,10 @@ from petstore.pets.schemas import (
     PetPatch,
     PetSearch,
     PetStatus,
+    PetStatusIn,
     PetWrite,
-    Size,
-    Species,
+    SizeIn,
+    SpeciesIn,
     pet_payload,
 )
 
@@ -47,12 +48,15 @@ PetId = Annotated[
 StaffWriter = Annotated[Principal, Depends(RequireScopes("write:pets"))]
 
 
-async def load_pet(session: SessionDep, tenant: TenantDep, id: PetId) -> PetRow:  # noqa: A002
+async def load_pet(session: SessionDep, tenant: TenantDep, id: PetId) -> PetRow:
     return await service.get_pet(session, tenant, id)
 
 
 async def load_pet_for_write(
-    _writer: StaffWriter, session: SessionDep, tenant: TenantDep, id: PetId  # noqa: A002
+    _writer: StaffWriter,
+    session: SessionDep,
+    tenant: TenantDep,
+    id: PetId,
 ) -> PetRow:
     """Checks the caller before the pet, so anonymous callers learn nothing about ids."""
     return await service.get_pet(session, tenant, id)
@@ -101,13 +105,13 @@ async def list_pets(
     session: SessionDep,
     tenant: TenantDep,
     paging: PageDep,
-    species: Annotated[Species | None, Query(description="Only this species.")] = None,
-    status: Annotated[PetStatus, Query(description="Only this adoption status.")] = (
+    species: Annotated[SpeciesIn | None, Query(description="Only this species.")] = None,
+    status: Annotated[PetStatusIn, Query(description="Only this adoption status.")] = (
         PetStatus.AVAILABLE
     ),
     age_min: Annotated[int | None, Query(alias="ageMin", ge=0, le=1200)] = None,
     age_max: Annotated[int | None, Query(alias="ageMax", ge=0, le=1200)] = None,
-    size: Annotated[Size | None, Query()] = None,
+    size: Annotated[SizeIn | None, Query(description="Only this size.")] = None,
     good_with_kids: Annotated[bool | None, Query(alias="goodWithKids")] = None,
 ) -> Response:
     flt = PetFilter(
@@ -147,11 +151,12 @@ SearchBody = Annotated[
 ]
 
 
+EMPTY_SEARCH = PetSearch()
+
+
 async def _search(request: Request, session: SessionDep, tenant: str, body: PetSearch) -> Response:
     rows, total, page_no, limit = await service.search(session, tenant, body)
-    return _collection(
-        request, rows, total, PageParams(page_no, limit), path="/v1/pets", query={}
-    )
+    return _collection(request, rows, total, PageParams(page_no, limit), path="/v1/pets", query={})
 
 
 @router.api_route(
@@ -166,7 +171,7 @@ async def _search(request: Request, session: SessionDep, tenant: str, body: PetS
     **SEARCH_DOC,
 )
 async def search_pets(
-    request: Request, session: SessionDep, tenant: TenantDep, body: SearchBody
+    request: Request, session: SessionDep, tenant: TenantDep, body: SearchBody = EMPTY_SEARCH
 ) -> Response:
     return await _search(request, session, tenant, body)
 
@@ -180,7 +185,7 @@ async def search_pets(
     **SEARCH_DOC,
 )
 async def search_pets_alias(
-    request: Request, session: SessionDep, tenant: TenantDep, body: SearchBody
+    request: Request, session: SessionDep, tenant: TenantDep, body: SearchBody = EMPTY_SEARCH
 ) -> Response:
     return await _search(request, session, tenant, body)
 
@@ -194,9 +199,12 @@ async def search_pets_alias(
     **SEARCH_DOC,
 )
 async def search_pets_post(
-    request: Request, session: SessionDep, tenant: TenantDep, body: SearchBody
+    request: Request, session: SessionDep, tenant: TenantDep, body: SearchBody = EMPTY_SEARCH
 ) -> Response:
     return await _search(request, session, tenant, body)
+
+
+reserve_path(router, "/v1/pets/search")
 
 
 @router.post(

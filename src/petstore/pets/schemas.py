@@ -6,18 +6,19 @@ import uuid
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, Strict, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from petstore.core.ids import rfc3339
 from petstore.core.pagination import CollectionLinks, Pagination
 from petstore.core.schemas import (
     CURRENCY_PATTERN,
+    JSON_INTEGER,
     MONEY_PATTERN,
     UPPERCASE,
     InputModel,
     OutputModel,
     StrictBool,
-    StrictInt,
     minor_to_money,
 )
 from petstore.core.tenancy import tenant_id_out
@@ -72,7 +73,7 @@ GenderIn = Annotated[Gender, UPPERCASE]
 Name = Annotated[str, Field(min_length=1, max_length=50, examples=["Max"])]
 Money = Annotated[str, Field(pattern=MONEY_PATTERN, examples=["250.00"])]
 Currency = Annotated[str, Field(pattern=CURRENCY_PATTERN, examples=["USD"])]
-AgeMonths = Annotated[StrictInt, Field(ge=0, le=1200, examples=[24])]
+AgeMonths = Annotated[int, Strict(), Field(ge=0, le=1200, examples=[24]), JSON_INTEGER]
 ShortText = Annotated[str, Field(max_length=100)]
 LongText = Annotated[str, Field(max_length=2000)]
 PhotoUrl = Annotated[str, Field(min_length=1, max_length=2048)]
@@ -124,14 +125,17 @@ class PetWrite(InputModel):
 
 
 class PetPatch(InputModel):
-    """An RFC 7396 merge patch: fields present replace, ``null`` clears an optional field."""
+    """An RFC 7396 merge patch: fields present replace, ``null`` clears an optional field.
 
-    name: Name | None = None
-    species: SpeciesIn | None = None
-    ageMonths: AgeMonths | None = None  # noqa: N815
-    price: Money | None = None
-    currency: Currency | None = None
-    status: PetStatusIn | None = None
+    Fields every pet must have cannot be cleared (their ``null`` answers 422).
+    """
+
+    name: Name | SkipJsonSchema[None] = None
+    species: SpeciesIn | SkipJsonSchema[None] = None
+    ageMonths: AgeMonths | SkipJsonSchema[None] = None  # noqa: N815
+    price: Money | SkipJsonSchema[None] = None
+    currency: Currency | SkipJsonSchema[None] = None
+    status: PetStatusIn | SkipJsonSchema[None] = None
     breed: ShortText | None = None
     size: SizeIn | None = None
     color: ShortText | None = None
@@ -145,8 +149,8 @@ class PetPatch(InputModel):
 
 
 class AgeRange(InputModel):
-    min: Annotated[StrictInt, Field(ge=0, le=1200)] | None = None
-    max: Annotated[StrictInt, Field(ge=0, le=1200)] | None = None
+    min: AgeMonths | None = None
+    max: AgeMonths | None = None
 
 
 class Compatibility(InputModel):
@@ -188,8 +192,8 @@ class SearchSort(InputModel):
 
 
 class SearchPagination(InputModel):
-    page: Annotated[StrictInt, Field(ge=1, le=1_000_000)] = 1
-    limit: Annotated[StrictInt, Field(ge=1, le=100)] = 20
+    page: Annotated[int, Strict(), Field(ge=1, le=1_000_000), JSON_INTEGER] = 1
+    limit: Annotated[int, Strict(), Field(ge=1, le=100), JSON_INTEGER] = 20
 
 
 class PetSearch(InputModel):

@@ -14,8 +14,8 @@ from petstore.core.problems import Problem, not_found
 from petstore.core.schemas import minor_to_money, money_to_minor
 from petstore.pets import repository
 from petstore.pets.models import Pet
-from petstore.pets.schemas import PetPatch, PetSearch, PetStatus, PetWrite
 from petstore.pets.repository import PetFilter, PetSort
+from petstore.pets.schemas import PetPatch, PetSearch, PetStatus, PetWrite
 
 REQUIRED_ON_PATCH = ("name", "species", "ageMonths", "price", "currency", "status")
 

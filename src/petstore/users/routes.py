@@ -11,11 +11,16 @@ from starlette.responses import Response
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
 from petstore.core.database import SessionDep
-from petstore.core.routing import PetstoreRoute
 from petstore.core.ids import rfc3339
 from petstore.core.links import absolute, base_url
 from petstore.core.openapi_meta import responses_for
-from petstore.core.responses import created_response, no_content, require_if_match, resource_response
+from petstore.core.responses import (
+    created_response,
+    no_content,
+    require_if_match,
+    resource_response,
+)
+from petstore.core.routing import PetstoreRoute, reserve_path
 from petstore.core.tenancy import TenantDep, tenant_id_out
 from petstore.users import service
 from petstore.users.models import User as UserRow
@@ -49,13 +54,19 @@ def user_payload(user: UserRow, base: str) -> dict[str, Any]:
 
 
 async def load_for_read(
-    reader: Reader, session: SessionDep, tenant: TenantDep, id: UserId  # noqa: A002
+    reader: Reader,
+    session: SessionDep,
+    tenant: TenantDep,
+    id: UserId,
 ) -> UserRow:
     return await service.visible_user(session, reader, tenant, id)
 
 
 async def load_for_write(
-    writer: Writer, session: SessionDep, tenant: TenantDep, id: UserId  # noqa: A002
+    writer: Writer,
+    session: SessionDep,
+    tenant: TenantDep,
+    id: UserId,
 ) -> UserRow:
     return await service.visible_user(session, writer, tenant, id)
 
@@ -106,6 +117,9 @@ async def get_me(
 ) -> Response:
     user = await service.visible_user(session, reader, tenant, reader.user_id)
     return resource_response(request, user_payload(user, base_url(request)))
+
+
+reserve_path(router, "/v1/users/me")
 
 
 @router.get(

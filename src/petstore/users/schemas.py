@@ -6,12 +6,15 @@ import uuid
 from typing import Annotated
 
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from petstore.auth.passwords import MIN_PASSWORD_LENGTH
-from petstore.core.schemas import InputModel, OutputModel
+from petstore.core.schemas import InputModel, OutputModel, StrictBool
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,50}$"
-EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+# ASCII-only on purpose: the same pattern must mean the same thing to Python and to the
+# ECMA-262 regexes of OpenAPI clients (their \s differ on characters like U+0085).
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}$"
 PHONE_PATTERN = r"^\+?[1-9]\d{1,14}$"
 
 Username = Annotated[
@@ -34,8 +37,8 @@ Phone = Annotated[str, Field(pattern=PHONE_PATTERN, examples=["+18638982053"])]
 
 
 class Preferences(InputModel):
-    newsletter: bool = False
-    notifications: bool = False
+    newsletter: StrictBool = False
+    notifications: StrictBool = False
 
 
 class UserCreate(InputModel):
@@ -51,9 +54,9 @@ class UserCreate(InputModel):
 class UserUpdate(InputModel):
     """PUT on a user merges the fields given (the reference's behaviour)."""
 
-    username: Username | None = None
-    email: Email | None = None
-    password: Password | None = None
+    username: Username | SkipJsonSchema[None] = None
+    email: Email | SkipJsonSchema[None] = None
+    password: Password | SkipJsonSchema[None] = None
     firstName: Name | None = None  # noqa: N815
     lastName: Name | None = None  # noqa: N815
     phone: Phone | None = None

@@ -66,9 +66,7 @@ async def sign_up(
             await repository.add(session, user)
     except IntegrityError as exc:
         # Lost a race with a simultaneous sign-up for the same name.
-        raise conflict(
-            f"The username '{data.username}' or its email is already taken."
-        ) from exc
+        raise conflict(f"The username '{data.username}' or its email is already taken.") from exc
     return user
 
 
@@ -85,10 +83,11 @@ async def update_user(
     session: AsyncSession, passwords: Passwords, user: User, data: UserUpdate
 ) -> User:
     fields = data.model_fields_set
-    if "username" in fields and data.username is None:
-        raise Problem(422, "username cannot be null", errors=[_null_error("username")])
-    if "email" in fields and data.email is None:
-        raise Problem(422, "email cannot be null", errors=[_null_error("email")])
+    nulled = [
+        f for f in ("username", "email", "password") if f in fields and getattr(data, f) is None
+    ]
+    if nulled:
+        raise Problem(422, "These fields cannot be null.", errors=[_null_error(f) for f in nulled])
     await _ensure_available(session, user.tenant, data.username, data.email, exclude=user.id)
     if data.username is not None:
         user.username = data.username

@@ -1,0 +1,1 @@
+"""Benchmarks (run with ``.venv/bin/python bench/run.py``); not part of the test suite."""

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR/..
+#
+# Set up (if needed) and run the server with demo data
+# (`petstore serve --demo`: migrate + seed + serve, default 127.0.0.1:8000).
+# Extra arguments go to `petstore serve`, e.g.  bash scripts/serve.sh --port 9000
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/bootstrap.sh
+exec .venv/bin/petstore serve --demo "$@"

@@ -1,0 +1,105 @@
+"""Runs the real server as a separate process for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+VENV_BIN = Path(sys.executable).parent
+FAST_ARGON2 = {
+    "PETSTORE_ARGON2_TIME_COST": "1",
+    "PETSTORE_ARGON2_MEMORY_KIB": "1024",
+    "PETSTORE_ARGON2_PARALLELISM": "1",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningServer:
+    base_url: str
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    result = subprocess.run(
+        [str(VENV_BIN / "petstore"), *args],
+        env=env,
+        input=stdin.encode() if stdin is not None else None,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"petstore {' '.join(args)} failed: {result.stderr.decode()}")
+    return result.stdout.decode()
+
+
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PETSTORE_")}
+    env.update(FAST_ARGON2)
+    env.update(
+        {
+            "PETSTORE_DATABASE_URL": database_url,
+            "PETSTORE_ENV": "test",
+            "PETSTORE_LOG_LEVEL": "WARNING",
+            "PETSTORE_RATE_LIMIT_REQUESTS": "100000000",
+            "PETSTORE_LOGIN_FAILURES_PER_IP": "100000000",
+            "PETSTORE_LOGIN_FAILURES_PER_USERNAME": "100000000",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def run_server(env: dict[str, str], log_path: Path, workers: int = 1) -> Iterator[RunningServer]:
+    port = free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "petstore"), "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    server = RunningServer(f"http://127.0.0.1:{port}", env, process, log_path)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{server.log()}")
+            try:
+                if httpx.get(f"{server.base_url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start:\n{server.log()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,120 @@
+"""The OpenAPI document is the contract: schemathesis checks a running server against it.
+
+Every operation, every check (status codes, content types, headers, response schemas,
+negative and positive data, auth, unsupported methods, stateful links), zero failures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from petstore.auth.passwords import Passwords
+from petstore.users.schemas import UserCreate
+from tests.e2e.server import RunningServer, petstore, run_server, server_env
+
+pytestmark = [pytest.mark.e2e, pytest.mark.contract]
+
+TENANT = "550e8400-e29b-41d4-a716-446655440000"
+STAFF_PASSWORD = "contract-staff-password"
+# The run deletes and edits users (its own among them): a pool of staff accounts outlives it.
+STAFF_POOL = 300
+MAX_EXAMPLES = os.environ.get("PETSTORE_CONTRACT_MAX_EXAMPLES", "25")
+
+
+async def _create_staff_pool(database_url: str) -> None:
+    from petstore.auth.scopes import Role
+    from petstore.core.database import create_engine, create_sessionmaker
+    from petstore.users.service import sign_up
+    from tests.conftest import fast_settings
+
+    settings = fast_settings(database_url)
+    engine = create_engine(settings)
+    passwords = Passwords(settings)
+    async with create_sessionmaker(engine)() as session:
+        for i in range(STAFF_POOL):
+            data = UserCreate(
+                username=f"staff{i}", email=f"staff{i}@example.com", password=STAFF_PASSWORD
+            )
+            await sign_up(session, passwords, TENANT, data, role=Role.STAFF)
+        await session.commit()
+    await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    root = tmp_path_factory.mktemp("contract")
+    env = server_env(f"sqlite+aiosqlite:///{root / 'contract.db'}")
+    petstore(env, "migrate")
+    petstore(env, "seed", "--tenant", TENANT)
+    asyncio.run(_create_staff_pool(env["PETSTORE_DATABASE_URL"]))
+    with run_server(env, root / "server.log") as running:
+        yield running
+
+
+def test_openapi_document_is_valid_3_2(server: RunningServer) -> None:
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation import OpenAPIV32SpecValidator
+
+    document = httpx.get(f"{server.base_url}/v1/openapi.json").json()
+    assert document["openapi"] == "3.2.0"
+    validate(document, cls=OpenAPIV32SpecValidator)
+    yaml_doc = httpx.get(f"{server.base_url}/v1/openapi.yaml")
+    assert yaml_doc.status_code == 200
+    assert yaml_doc.text.startswith("openapi: 3.2.0")
+    assert "query" in document["paths"]["/v1/pets"]
+    flows = document["components"]["securitySchemes"]["oauth2"]["flows"]
+    assert set(flows) == {"authorizationCode", "deviceAuthorization"}
+
+
+def test_docs_page_and_assets_are_served_locally(server: RunningServer) -> None:
+    page = httpx.get(f"{server.base_url}/v1/docs")
+    assert page.status_code == 200
+    assert "/v1/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        served = httpx.get(f"{server.base_url}/v1/docs/assets/{asset}")
+        assert served.status_code == 200
+        assert len(served.content) > 10_000
+
+
+def test_schemathesis_finds_no_failures(server: RunningServer, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "tests.e2e.schemathesis_hooks",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "PETSTORE_CONTRACT_BASE_URL": server.base_url,
+        "PETSTORE_CONTRACT_TENANT": TENANT,
+        "PETSTORE_CONTRACT_USERNAMES": ",".join(f"staff{i}" for i in range(STAFF_POOL)),
+        "PETSTORE_CONTRACT_PASSWORD": STAFF_PASSWORD,
+    }
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"),
+        "run",
+        f"{server.base_url}/v1/openapi.json",
+        "--checks",
+        "all",
+        "--header",
+        f"X-Tenant-ID: {TENANT}",
+        "--max-examples",
+        MAX_EXAMPLES,
+        "--workers",
+        "2",
+        "--seed",
+        "20261125",
+        "--no-color",
+    ]
+    result = subprocess.run(
+        command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-20_000:]
+    assert "No issues found" in output or " passed" in output, output[-5000:]
+    assert "server error" not in server.log().lower()
