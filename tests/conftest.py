@@ -185,3 +185,18 @@ def make_pet(client: httpx.AsyncClient, staff: Account) -> Callable[..., Awaitab
         return response.json()  # type: ignore[no-any-return]
 
     return factory
+
+
+PROBLEM_BASE = "https://petstoreapi.com/errors"
+
+
+def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with this status and type slug."""
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body["type"] == f"{PROBLEM_BASE}/{slug}"
+    assert body["status"] == status
+    assert isinstance(body["title"], str)
+    assert body["title"]
+    return body

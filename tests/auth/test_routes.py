@@ -14,21 +14,18 @@ import pytest
 from fastapi import FastAPI
 
 from petstore.app import create_app
-from tests.conftest import PASSWORD, Account, AccountFactory, fast_settings, make_client
+from tests.conftest import (
+    PASSWORD,
+    Account,
+    AccountFactory,
+    assert_problem,
+    fast_settings,
+    make_client,
+)
 
-PROBLEM_BASE = "https://petstoreapi.com/errors"
 RFC3339_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 LOGIN_PATHS = ["/v1/auth/tokens", "/v1/login"]
 THROTTLE = 3
-
-
-def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert body["type"] == f"{PROBLEM_BASE}/{slug}"
-    assert body["status"] == status
-    return body
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
 
 import httpx
 
-from tests.conftest import PET, Account, AccountFactory
-
-PROBLEM_BASE = "https://petstoreapi.com/errors"
+from tests.conftest import PET, Account, AccountFactory, assert_problem
 
 
 def keyed(account: Account, key: str) -> dict[str, str]:
@@ -29,14 +26,6 @@ async def pet_count(client: httpx.AsyncClient) -> int:
     assert response.status_code == 200, response.text
     total: int = response.json()["pagination"]["totalItems"]
     return total
-
-
-def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert body["type"] == f"{PROBLEM_BASE}/{slug}"
-    return body
 
 
 async def test_same_key_same_body_is_replayed(client: httpx.AsyncClient, staff: Account) -> None:

@@ -6,27 +6,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import PET, Account
+from tests.conftest import PET, Account, assert_problem
 
-PROBLEM_BASE = "https://petstoreapi.com/errors"
 LIMIT = 1_048_576
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
-
-
-def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text[:500]
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert body["type"] == f"{PROBLEM_BASE}/{slug}"
-    assert body["status"] == status
-    assert isinstance(body["title"], str)
-    assert body["title"]
-    return body
 
 
 def allow(response: httpx.Response) -> set[str]:

@@ -17,9 +17,8 @@ from petstore.auth.scopes import ROLE_SCOPES, Role
 from petstore.core.ratelimit import Budget, MemoryRateLimitStore
 from petstore.users import service as users_service
 from petstore.users.schemas import UserCreate
-from tests.conftest import PASSWORD, Account, fast_settings, make_client
+from tests.conftest import PASSWORD, PROBLEM_BASE, Account, fast_settings, make_client
 
-PROBLEM_BASE = "https://petstoreapi.com/errors"
 LIMIT = 3
 # Far longer than a test runs, so no window boundary can reset the counts halfway through.
 LONG_WINDOW = 1_000_000

@@ -13,9 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from petstore.users.models import User
-from tests.conftest import PASSWORD, Account, AccountFactory, make_client
-
-PROBLEM_BASE = "https://petstoreapi.com/errors"
+from tests.conftest import PASSWORD, Account, AccountFactory, assert_problem, make_client
 
 
 def new_user(**fields: Any) -> dict[str, Any]:
@@ -26,15 +24,6 @@ def new_user(**fields: Any) -> dict[str, Any]:
         "password": PASSWORD,
         **fields,
     }
-
-
-def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert body["type"] == f"{PROBLEM_BASE}/{slug}"
-    assert body["status"] == status
-    return body
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
