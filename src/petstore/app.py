@@ -27,7 +27,10 @@ from petstore.core.openapi import build_openapi
 from petstore.core.problems import install_problem_handlers
 from petstore.core.ratelimit import MemoryRateLimitStore, RateLimitMiddleware, RateLimitStore
 from petstore.core.settings import Settings
+from petstore.payments import routes as payment_routes
+from petstore.payments.processor import SimulatedProcessor
 from petstore.pets import routes as pet_routes
+from petstore.store import routes as store_routes
 from petstore.users import routes as user_routes
 
 logger = logging.getLogger("petstore")
@@ -72,9 +75,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.passwords = Passwords(settings)
     app.state.rate_limit_store = rate_store
     app.state.login_throttle = LoginThrottle(rate_store, settings)
+    app.state.processor = SimulatedProcessor()
 
     install_problem_handlers(app)
-    routers = (pet_routes.router, user_routes.router, auth_routes.router)
+    routers = (
+        pet_routes.router,
+        store_routes.router,
+        payment_routes.router,
+        user_routes.router,
+        auth_routes.router,
+    )
     for router in routers:
         app.include_router(router)
     # The routes as declared (FastAPI nests included routers): for Allow headers and OpenAPI.

@@ -225,6 +225,8 @@ def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
         routes=app.routes,
         tags=[
             {"name": "Pet", "description": "Pets available for adoption."},
+            {"name": "Store", "description": "Orders and inventory."},
+            {"name": "Payments", "description": "Paying orders, payment attempts, receipts."},
             {"name": "User", "description": "Accounts."},
             {"name": "Auth", "description": "Login, tokens and keys."},
         ],

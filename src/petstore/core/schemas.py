@@ -70,3 +70,10 @@ def minor_to_money(minor: int) -> str:
 
 MONEY_PATTERN = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+
+def split_commas(value: Any) -> Any:
+    """``?status=A,B`` and ``?status=A&status=B`` mean the same list."""
+    if isinstance(value, list):
+        return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+    return value

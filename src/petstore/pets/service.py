@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from petstore.auth.principal import Principal
 from petstore.core.ids import new_id, utcnow
-from petstore.core.problems import Problem, not_found
+from petstore.core.problems import Problem, conflict, not_found
 from petstore.core.schemas import minor_to_money, money_to_minor
 from petstore.pets import repository
 from petstore.pets.models import Pet
@@ -123,13 +125,42 @@ async def delete_pet(session: AsyncSession, pet: Pet) -> None:
 
 
 async def change_status(
-    session: AsyncSession, pet: Pet, new_status: PetStatus, actor: Principal | None
+    session: AsyncSession,
+    pet: Pet,
+    new_status: PetStatus,
+    actor: Principal | None,
+    *,
+    expected: PetStatus | None = None,
 ) -> bool:
-    """Move ``pet`` to ``new_status``; returns whether anything changed."""
-    if pet.status == new_status.value:
+    """Move ``pet`` to ``new_status``; returns whether anything changed.
+
+    The write is a compare-and-set on the status the caller saw (or ``expected``), so two
+    requests racing for one pet (two buyers) cannot both win: the loser gets 409.
+    """
+    current = expected.value if expected is not None else pet.status
+    if current == new_status.value and pet.status == current:
         return False
-    pet.status = new_status.value
-    pet.updated_at = utcnow()
+    if pet.status != current:
+        raise conflict(
+            f"The pet is {pet.status}, not {current}.",
+            currentStatus=pet.status,
+            requestedStatus=new_status.value,
+        )
+    now = utcnow()
+    result = await session.execute(
+        update(Pet)
+        .where(Pet.id == pet.id, Pet.status == current)
+        .values(status=new_status.value, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise conflict(
+            f"The pet is no longer {current}; someone else changed it first.",
+            currentStatus=None,
+            requestedStatus=new_status.value,
+        )
+    set_committed_value(pet, "status", new_status.value)
+    set_committed_value(pet, "updated_at", now)
     return True
 
 

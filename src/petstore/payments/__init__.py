@@ -1,0 +1,1 @@
+"""Paying for orders: card and bank-account sources, a processor interface, receipts."""

@@ -1,0 +1,261 @@
+"""Payment bodies: a card or a bank account, in either vocabulary the reference uses.
+
+The schema's own words (``billingAddress``, ``accountHolderName``, ``accountNumber``,
+``routingNumber``) and the examples' UK words (``addressLine1``..., ``name``, ``number``,
+``sortCode``) are both accepted and normalised; ``object`` may be ``card``, ``bank_account``
+or ``bankAccount`` in any case. Card numbers are checked (length, Luhn, expiry, CVC) before
+anything is charged. ``cvc`` is write-only and never stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Strict, Tag, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from petstore.core.schemas import JSON_INTEGER, UPPERCASE, InputModel, OutputModel
+from petstore.pets.schemas import Currency, Money
+
+CARD_BRANDS = ("VISA", "MASTERCARD", "AMEX", "DISCOVER", "DINERS", "JCB", "UNIONPAY")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def card_brand(digits: str) -> str | None:
+    """The brand from the number's leading digits (IIN ranges)."""
+    two, three, four = int(digits[:2]), int(digits[:3]), int(digits[:4])
+    six = int(digits[:6])
+    if digits[0] == "4":
+        return "VISA"
+    if 51 <= two <= 55 or 222100 <= six <= 272099:
+        return "MASTERCARD"
+    if two in (34, 37):
+        return "AMEX"
+    if digits.startswith("6011") or digits.startswith("65") or 644 <= three <= 649:
+        return "DISCOVER"
+    if 300 <= three <= 305 or two in (36, 38, 39) or digits.startswith("3095"):
+        return "DINERS"
+    if 3528 <= four <= 3589:
+        return "JCB"
+    if two == 62:
+        return "UNIONPAY"
+    return None
+
+
+class BillingAddress(InputModel):
+    line1: Annotated[str, Field(max_length=200, json_schema_extra={"writeOnly": True})] | None = (
+        None
+    )
+    line2: Annotated[str, Field(max_length=200, json_schema_extra={"writeOnly": True})] | None = (
+        None
+    )
+    city: Annotated[str, Field(max_length=100)] | None = None
+    state: Annotated[str, Field(max_length=100)] | None = None
+    postalCode: Annotated[str, Field(max_length=20)] | None = None  # noqa: N815
+    country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")] | None = None
+
+
+_UK_ADDRESS = {
+    "addressLine1": "line1",
+    "addressLine2": "line2",
+    "addressCity": "city",
+    "addressState": "state",
+    "addressPostCode": "postalCode",
+    "addressCountry": "country",
+}
+
+
+class CardSource(InputModel):
+    object: Literal["card"] = Field(description="`card` (case-insensitive).")
+    name: Annotated[str, Field(min_length=1, max_length=100, examples=["Jane Doe"])]
+    number: Annotated[
+        str,
+        Field(
+            pattern=r"^[0-9]{13,19}$",
+            description="The full card number (write-only; reads show it masked).",
+            examples=["4242424242424242"],
+        ),
+    ]
+    cvc: (
+        Annotated[str, Field(pattern=r"^[0-9]{3,4}$", json_schema_extra={"writeOnly": True})]
+        | SkipJsonSchema[None]
+    ) = None
+    expMonth: Annotated[int, Strict(), Field(ge=1, le=12), JSON_INTEGER]  # noqa: N815
+    expYear: Annotated[int, Strict(), Field(ge=2000, le=2100), JSON_INTEGER]  # noqa: N815
+    billingAddress: BillingAddress | SkipJsonSchema[None] = None  # noqa: N815
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if isinstance(data.get("object"), str):
+            data["object"] = data["object"].lower()
+        if isinstance(data.get("number"), str):
+            data["number"] = data["number"].replace(" ", "").replace("-", "")
+        uk = {new: data.pop(old) for old, new in _UK_ADDRESS.items() if old in data}
+        if uk and "billingAddress" not in data:
+            data["billingAddress"] = uk
+        return data
+
+    @model_validator(mode="after")
+    def _check_card(self) -> CardSource:
+        if not luhn_ok(self.number):
+            raise ValueError("number: not a valid card number (checksum)")
+        now = datetime.now(UTC)
+        if (self.expYear, self.expMonth) < (now.year, now.month):
+            raise ValueError("the card has expired (expMonth/expYear are in the past)")
+        if self.cvc is not None:
+            expected = 4 if card_brand(self.number) == "AMEX" else 3
+            if len(self.cvc) != expected:
+                raise ValueError(f"cvc: must be {expected} digits for this card")
+        return self
+
+
+class BankAccountSource(InputModel):
+    object: Literal["bank_account"] = Field(
+        description="`bank_account` (also `bankAccount`; case-insensitive)."
+    )
+    accountHolderName: Annotated[str, Field(min_length=1, max_length=100)]  # noqa: N815
+    accountNumber: Annotated[  # noqa: N815
+        str,
+        Field(pattern=r"^[0-9]{4,17}$", description="Write-only; reads show it masked."),
+    ]
+    routingNumber: Annotated[str, Field(pattern=r"^[0-9]{9}$")] | SkipJsonSchema[None] = None  # noqa: N815
+    sortCode: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | SkipJsonSchema[None] = None  # noqa: N815
+    accountType: (  # noqa: N815
+        Annotated[Literal["CHECKING", "SAVINGS", "INDIVIDUAL", "COMPANY"], UPPERCASE]
+        | SkipJsonSchema[None]
+    ) = None
+    bankName: Annotated[str, Field(max_length=100)] | SkipJsonSchema[None] = None  # noqa: N815
+    country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")] | SkipJsonSchema[None] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if isinstance(data.get("object"), str):
+            data["object"] = "bank_account"
+        if "accountHolderName" not in data and "name" in data:
+            data["accountHolderName"] = data.pop("name")
+        if "accountNumber" not in data and "number" in data:
+            data["accountNumber"] = data.pop("number")
+        if isinstance(data.get("sortCode"), str):
+            data["sortCode"] = data["sortCode"].replace("-", "").replace(" ", "")
+        return data
+
+    @model_validator(mode="after")
+    def _check_routing(self) -> BankAccountSource:
+        if (self.routingNumber is None) == (self.sortCode is None):
+            raise ValueError("give exactly one of routingNumber (9 digits) or sortCode (6 digits)")
+        return self
+
+
+def _source_kind(value: Any) -> str | None:
+    kind = value.get("object") if isinstance(value, dict) else getattr(value, "object", None)
+    if not isinstance(kind, str):
+        return None
+    kind = kind.lower().replace("_", "")
+    return {"card": "card", "bankaccount": "bank_account"}.get(kind)
+
+
+PaymentSource = Annotated[
+    Annotated[CardSource, Tag("card")] | Annotated[BankAccountSource, Tag("bank_account")],
+    Discriminator(
+        _source_kind,
+        custom_error_type="invalid_source",
+        custom_error_message="source.object must be 'card' or 'bank_account'",
+    ),
+]
+
+
+class PaymentCreate(InputModel):
+    """Must match the order's amount and currency exactly."""
+
+    amount: Money
+    currency: Currency
+    source: PaymentSource
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upper_currency(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("currency"), str):
+            return {**data, "currency": data["currency"].upper()}
+        return data
+
+
+class CardOut(OutputModel):
+    object: Literal["card"]
+    name: str
+    number: str = Field(examples=["************4242"])
+    last4: str
+    brand: str | None
+    expMonth: int | None  # noqa: N815
+    expYear: int | None  # noqa: N815
+    billingAddress: dict[str, str | None] | None  # noqa: N815
+
+
+class BankAccountOut(OutputModel):
+    object: Literal["bank_account"]
+    accountHolderName: str  # noqa: N815
+    accountNumber: str  # noqa: N815
+    last4: str
+    routingNumber: str | None  # noqa: N815
+    sortCode: str | None  # noqa: N815
+    accountType: str | None  # noqa: N815
+    bankName: str | None  # noqa: N815
+    country: str | None
+
+
+class PaymentLinks(OutputModel):
+    self: str
+    order: str
+    receipt: str | None
+
+
+class Payment(OutputModel):
+    id: uuid.UUID
+    orderId: uuid.UUID  # noqa: N815
+    amount: str
+    currency: str
+    status: Literal["PENDING", "PROCESSING", "SUCCEEDED", "FAILED", "CANCELLED"]
+    source: Annotated[CardOut | BankAccountOut, Field(discriminator="object")]
+    failureCode: str | None  # noqa: N815
+    failureMessage: str | None  # noqa: N815
+    receiptId: uuid.UUID | None  # noqa: N815
+    createdAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
+    links: PaymentLinks
+
+
+class PaymentCollection(OutputModel):
+    data: list[Payment]
+
+
+class Receipt(OutputModel):
+    id: uuid.UUID
+    orderId: uuid.UUID  # noqa: N815
+    paymentId: uuid.UUID  # noqa: N815
+    userId: uuid.UUID | None  # noqa: N815
+    amount: str
+    currency: str
+    paymentMethod: str  # noqa: N815
+    paymentLast4: str  # noqa: N815
+    paidAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
+    createdAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
+    links: dict[str, str]

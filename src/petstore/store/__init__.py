@@ -1,0 +1,1 @@
+"""The store: orders for pets (with their lifecycle) and inventory figures."""

@@ -1,0 +1,35 @@
+"""The ``orders`` table. Amounts are integer minor units copied from the pet at order time."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from petstore.core.database import Base
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_tenant_user_id", "tenant", "user_id", "id"),
+        Index("ix_orders_tenant_status_id", "tenant", "status", "id"),
+        Index("ix_orders_pet", "pet_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(36))
+    # An order is a financial record: it outlives the pet's and the user's deletion.
+    pet_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("pets.id", ondelete="SET NULL")
+    )
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

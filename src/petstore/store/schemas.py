@@ -1,0 +1,96 @@
+"""Order and inventory bodies, and the wire form of a stored order."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
+
+from petstore.core.ids import rfc3339
+from petstore.core.pagination import CollectionLinks, Pagination
+from petstore.core.schemas import UPPERCASE, InputModel, OutputModel, minor_to_money
+from petstore.core.tenancy import tenant_id_out
+from petstore.store.lifecycle import OrderStatus
+from petstore.store.models import Order as OrderRow
+
+OrderStatusIn = Annotated[OrderStatus, UPPERCASE]
+
+
+class OrderCreate(InputModel):
+    """Only `petId` is needed: the amount and currency come from the pet, the user is you
+    (staff may order for someone else)."""
+
+    petId: uuid.UUID = Field(examples=["019b4132-70aa-764f-b315-e2803d882a24"])  # noqa: N815
+    userId: uuid.UUID | SkipJsonSchema[None] = None  # noqa: N815
+
+
+class OrderPatch(InputModel):
+    """Staff move an order along its lifecycle (APPROVED → SHIPPED → DELIVERED, or CANCELLED)."""
+
+    status: OrderStatusIn
+
+
+class OrderLinks(OutputModel):
+    self: str
+    pet: str | None
+    payments: str
+    pay: str
+
+
+class Order(OutputModel):
+    id: uuid.UUID
+    petId: uuid.UUID | None  # noqa: N815
+    userId: uuid.UUID | None  # noqa: N815
+    status: OrderStatus
+    totalAmount: str = Field(examples=["125.50"])  # noqa: N815
+    currency: str
+    tenantId: uuid.UUID | None  # noqa: N815
+    createdAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
+    updatedAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
+    links: OrderLinks
+
+
+class OrderCollection(OutputModel):
+    data: list[Order]
+    pagination: Pagination
+    links: CollectionLinks
+
+
+class SpeciesCounts(OutputModel):
+    available: int
+    pending: int
+    adopted: int
+    notAvailable: int  # noqa: N815
+    total: int
+
+
+class InventorySummary(OutputModel):
+    available: int
+    pending: int
+    adopted: int
+    notAvailable: int  # noqa: N815
+    total: int
+    bySpecies: dict[str, SpeciesCounts]  # noqa: N815
+
+
+def order_payload(order: OrderRow, base: str) -> dict[str, Any]:
+    href = f"{base}/v1/orders/{order.id}"
+    return {
+        "id": str(order.id),
+        "petId": str(order.pet_id) if order.pet_id else None,
+        "userId": str(order.user_id) if order.user_id else None,
+        "status": order.status,
+        "totalAmount": minor_to_money(order.total_minor),
+        "currency": order.currency,
+        "tenantId": tenant_id_out(order.tenant),
+        "createdAt": rfc3339(order.created_at),
+        "updatedAt": rfc3339(order.updated_at),
+        "links": {
+            "self": href,
+            "pet": f"{base}/v1/pets/{order.pet_id}" if order.pet_id else None,
+            "payments": f"{href}/payments",
+            "pay": f"{href}/payment",
+        },
+    }
