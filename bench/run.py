@@ -472,6 +472,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pets", type=int, default=10_000, help="pets to seed")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument(
+        "--no-read-cache",
+        action="store_true",
+        help="run the server with PETSTORE_READ_CACHE=false (every read goes to the database)",
+    )
+    parser.add_argument(
         "--wait-idle",
         type=float,
         default=60.0,
@@ -487,7 +492,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def server_env(tmp: Path) -> dict[str, str]:
+def server_env(tmp: Path, read_cache: bool = True) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PETSTORE_")}
     env.update(
         {
@@ -497,6 +502,7 @@ def server_env(tmp: Path) -> dict[str, str]:
             "PETSTORE_LOG_LEVEL": "WARNING",
             "PETSTORE_ENV": "development",
             "PYTHONDONTWRITEBYTECODE": "1",
+            "PETSTORE_READ_CACHE": "true" if read_cache else "false",
         }
     )
     return env
@@ -518,7 +524,7 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> dict[str, Any]:
     wrk_path = ensure_wrk()
-    env = server_env(tmp)
+    env = server_env(tmp, read_cache=not args.no_read_cache)
     petstore = venv_tool("petstore")
 
     print(f"seeding {args.pets} pets into {tmp / 'bench.db'} ...", flush=True)

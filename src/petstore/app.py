@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import Scope
 
@@ -26,6 +27,7 @@ from petstore.core.middleware import BodyLimitMiddleware, RequestContextMiddlewa
 from petstore.core.openapi import build_openapi
 from petstore.core.problems import install_problem_handlers
 from petstore.core.ratelimit import MemoryRateLimitStore, RateLimitMiddleware, RateLimitStore
+from petstore.core.readcache import ReadCacheMiddleware, SqliteChangeProbe
 from petstore.core.settings import Settings
 from petstore.payments import routes as payment_routes
 from petstore.payments.processor import SimulatedProcessor
@@ -39,6 +41,15 @@ UNMETERED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 NO_IDEMPOTENCY_PATHS = frozenset(
     {"/v1/auth/tokens", "/v1/login", "/v1/auth/tokens/refresh", "/v1/logout"}
 )
+
+
+def sqlite_probe(settings: Settings) -> SqliteChangeProbe | None:
+    url = make_url(settings.database_url)
+    if not settings.read_cache or not url.drivername.startswith("sqlite"):
+        return None
+    if not url.database or url.database == ":memory:":
+        return None
+    return SqliteChangeProbe(url.database)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -113,7 +124,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def current_sessionmaker() -> async_sessionmaker[AsyncSession]:
         return app.state.sessionmaker  # type: ignore[no-any-return]
 
-    # Outermost first: every answer (even 413s and replays) carries request id and rate limits.
+    probe = sqlite_probe(settings)
+    if probe is not None:
+        app.add_middleware(ReadCacheMiddleware, probe=probe)
+    # Outermost last: every answer (even 413s and replays) carries request id and rate limits.
     app.add_middleware(
         IdempotencyMiddleware,
         sessionmaker=current_sessionmaker,

@@ -97,6 +97,8 @@ def test_schemathesis_finds_no_failures(server: RunningServer, tmp_path: Path) -
     }
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
+        "--config-file",
+        str(Path(__file__).with_name("schemathesis.toml")),
         "run",
         f"{server.base_url}/v1/openapi.json",
         "--checks",

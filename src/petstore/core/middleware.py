@@ -5,10 +5,11 @@ Pure ASGI (not ``BaseHTTPMiddleware``) keeps the per-request overhead to a few f
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -17,6 +18,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from petstore.core.problems import Problem, problem_response
 
 access_log = logging.getLogger("petstore.access")
+
+# Request ids: a random per-process prefix and a counter. Unique across processes, and far
+# cheaper than a uuid4 per request (os.urandom releases and re-takes the GIL).
+_PROCESS_PREFIX = secrets.token_hex(8)
+_counter = itertools.count(1)
+
+
+def _next_request_id() -> str:
+    return f"{_PROCESS_PREFIX}{next(_counter):016x}"
+
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -39,7 +50,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = header(scope, b"x-request-id")
-        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else _next_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500

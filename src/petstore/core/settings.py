@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
 
+    # Serve repeated public pet reads from memory while the SQLite database is unchanged.
+    read_cache: bool = True
+
     log_level: str = "INFO"
     log_json: bool = True
 

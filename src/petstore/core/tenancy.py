@@ -14,7 +14,7 @@ from fastapi import Depends, Header
 SHARED_POOL = ""
 
 
-def tenant_from_header(
+async def tenant_from_header(  # async: FastAPI runs sync dependencies in a thread
     x_tenant_id: Annotated[
         uuid.UUID | None,
         Header(

@@ -15,7 +15,6 @@ from petstore.core.links import absolute, base_url
 from petstore.core.openapi_meta import responses_for
 from petstore.core.pagination import PageDep, PageParams, collection_payload
 from petstore.core.responses import (
-    JsonResponse,
     created_response,
     no_content,
     require_if_match,
@@ -89,7 +88,7 @@ def _collection(
     payload, link = collection_payload(
         request, [pet_payload(p, base) for p in rows], total, params, **kwargs
     )
-    return JsonResponse(payload, headers={"Link": link})
+    return resource_response(request, payload, headers={"Link": link})
 
 
 @router.get(
