@@ -45,6 +45,7 @@ def fast_settings(database_url: str, **overrides: Any) -> Settings:
         "argon2_parallelism": 1,
         "rate_limit_requests": 1_000_000,
         "login_failures_per_ip": 1_000_000,
+        "worker_enabled": False,  # event tests run the worker themselves
     }
     values.update(overrides)
     return Settings(**values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +26,7 @@ from petstore.core.docs import install_docs
 from petstore.core.idempotency import IdempotencyMiddleware
 from petstore.core.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from petstore.core.openapi import build_openapi
+from petstore.core.outbound import OutboundPolicy
 from petstore.core.problems import install_problem_handlers
 from petstore.core.ratelimit import MemoryRateLimitStore, RateLimitMiddleware, RateLimitStore
 from petstore.core.readcache import ReadCacheMiddleware, SqliteChangeProbe
@@ -34,6 +36,8 @@ from petstore.payments.processor import SimulatedProcessor
 from petstore.pets import routes as pet_routes
 from petstore.store import routes as store_routes
 from petstore.users import routes as user_routes
+from petstore.webhooks import routes as webhook_routes
+from petstore.webhooks.delivery import DeliveryWorker
 
 logger = logging.getLogger("petstore")
 
@@ -41,6 +45,29 @@ UNMETERED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 NO_IDEMPOTENCY_PATHS = frozenset(
     {"/v1/auth/tokens", "/v1/login", "/v1/auth/tokens/refresh", "/v1/logout"}
 )
+
+
+@asynccontextmanager
+async def run_worker(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
+    """The event delivery worker, inside the server unless PETSTORE_WORKER_ENABLED=false.
+
+    On shutdown it finishes the batch in hand (bounded by the delivery timeout) first.
+    """
+    if not settings.worker_enabled:
+        yield
+        return
+    worker = DeliveryWorker(app.state.sessionmaker, settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop), name="petstore-delivery-worker")
+    try:
+        yield
+    finally:
+        stop.set()
+        try:
+            await asyncio.wait_for(task, timeout=settings.webhook_timeout_seconds + 5)
+        except TimeoutError:
+            task.cancel()
+        await worker.aclose()
 
 
 def sqlite_probe(settings: Settings) -> SqliteChangeProbe | None:
@@ -67,7 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "Never run this mode with real data."
             )
         await keys.load(settings, sessionmaker)
-        yield
+        async with run_worker(app, settings):
+            yield
         await engine.dispose()
 
     app = FastAPI(
@@ -87,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limit_store = rate_store
     app.state.login_throttle = LoginThrottle(rate_store, settings)
     app.state.processor = SimulatedProcessor()
+    app.state.outbound_policy = OutboundPolicy(settings.outbound_allow)
 
     install_problem_handlers(app)
     routers = (
@@ -95,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         payment_routes.router,
         user_routes.router,
         auth_routes.router,
+        webhook_routes.router,
     )
     for router in routers:
         app.include_router(router)

@@ -119,6 +119,33 @@ def serve(
     )
 
 
+@app.command()
+def worker() -> None:
+    """Run only the event delivery worker (several may run at once)."""
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_json)
+    asyncio.run(_run_worker(settings))
+
+
+async def _run_worker(settings: Settings) -> None:
+    import signal
+
+    from petstore.webhooks.delivery import DeliveryWorker
+
+    engine = create_engine(settings)
+    delivery = DeliveryWorker(create_sessionmaker(engine), settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    typer.echo("delivery worker running; SIGTERM finishes the batch in hand and stops")
+    try:
+        await delivery.run(stop)
+    finally:
+        await delivery.aclose()
+        await engine.dispose()
+
+
 @user_app.command("create")
 def user_create(
     username: Annotated[str, typer.Option(prompt=True, help="Login name.")],

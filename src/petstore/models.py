@@ -9,4 +9,5 @@ def import_all_models() -> None:
     import petstore.payments.models
     import petstore.pets.models
     import petstore.store.models
-    import petstore.users.models  # noqa: F401
+    import petstore.users.models
+    import petstore.webhooks.models  # noqa: F401

@@ -229,6 +229,7 @@ def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
             {"name": "Payments", "description": "Paying orders, payment attempts, receipts."},
             {"name": "User", "description": "Accounts."},
             {"name": "Auth", "description": "Login, tokens and keys."},
+            {"name": "Webhooks", "description": "Event subscriptions and their deliveries."},
         ],
     )
     doc["openapi"] = "3.2.0"

@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
 
+    # Events
+    worker_enabled: bool = True
+    worker_poll_seconds: float = Field(default=0.5, gt=0)
+    webhook_retry_schedule: str = "0,60,300,1800,3600"
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0)
+    webhook_lease_seconds: float = Field(default=60.0, gt=0)
+    outbound_allow: str = ""
+
     # Serve repeated public pet reads from memory while the SQLite database is unchanged.
     read_cache: bool = True
 
@@ -72,6 +80,14 @@ class Settings(BaseSettings):
     @cached_property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def retry_delays(self) -> tuple[float, ...]:
+        """Seconds to wait before each attempt: attempt 1 at once, then the schedule's next."""
+        delays = tuple(float(part) for part in self.webhook_retry_schedule.split(","))
+        if not delays or any(d < 0 for d in delays):
+            raise ValueError("PETSTORE_WEBHOOK_RETRY_SCHEDULE must list non-negative seconds")
+        return delays
 
     def problem_type(self, slug: str) -> str:
         return f"{self.problem_base.rstrip('/')}/{slug}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Request
 from starlette.responses import Response
@@ -11,18 +11,21 @@ from starlette.responses import Response
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
 from petstore.core.database import SessionDep
-from petstore.core.ids import rfc3339
 from petstore.core.links import base_url
 from petstore.core.openapi_meta import responses_for
 from petstore.core.problems import Problem, render
 from petstore.core.responses import JsonResponse, created_response, resource_response
 from petstore.core.routing import PetstoreRoute
-from petstore.core.schemas import minor_to_money
 from petstore.core.tenancy import TenantDep
 from petstore.payments import service
-from petstore.payments.models import Payment as PaymentRow
-from petstore.payments.models import Receipt as ReceiptRow
-from petstore.payments.schemas import Payment, PaymentCollection, PaymentCreate, Receipt
+from petstore.payments.schemas import (
+    Payment,
+    PaymentCollection,
+    PaymentCreate,
+    Receipt,
+    payment_payload,
+    receipt_payload,
+)
 from petstore.store.routes import ReadableOrder, WritableOrder
 
 router = APIRouter(tags=["Payments"], route_class=PetstoreRoute)
@@ -53,60 +56,6 @@ BANK_EXAMPLE = {
         "accountType": "CHECKING",
     },
 }
-
-
-def payment_payload(payment: PaymentRow, receipt: ReceiptRow | None, base: str) -> dict[str, Any]:
-    masked = ("*" * 12 if payment.method == "card" else "*" * 8) + payment.last4
-    source: dict[str, Any]
-    if payment.method == "card":
-        has_address = payment.billing_city or payment.billing_postal_code or payment.country
-        source = {
-            "object": "card",
-            "name": payment.holder_name,
-            "number": masked,
-            "last4": payment.last4,
-            "brand": payment.brand,
-            "expMonth": payment.exp_month,
-            "expYear": payment.exp_year,
-            "billingAddress": {
-                "city": payment.billing_city,
-                "state": payment.billing_state,
-                "postalCode": payment.billing_postal_code,
-                "country": payment.country,
-            }
-            if has_address
-            else None,
-        }
-    else:
-        source = {
-            "object": "bank_account",
-            "accountHolderName": payment.holder_name,
-            "accountNumber": masked,
-            "last4": payment.last4,
-            "routingNumber": payment.routing_number,
-            "sortCode": payment.sort_code,
-            "accountType": payment.account_type,
-            "bankName": payment.bank_name,
-            "country": payment.country,
-        }
-    order_href = f"{base}/v1/orders/{payment.order_id}"
-    return {
-        "id": str(payment.id),
-        "orderId": str(payment.order_id),
-        "amount": minor_to_money(payment.amount_minor),
-        "currency": payment.currency,
-        "status": payment.status,
-        "source": source,
-        "failureCode": payment.failure_code,
-        "failureMessage": payment.failure_message,
-        "receiptId": str(receipt.id) if receipt else None,
-        "createdAt": rfc3339(payment.created_at),
-        "links": {
-            "self": f"{order_href}/payments/{payment.id}",
-            "order": order_href,
-            "receipt": f"{base}/v1/receipts/{receipt.id}" if receipt else None,
-        },
-    }
 
 
 @router.post(
@@ -184,26 +133,6 @@ async def get_payment(
 ) -> Response:
     payment, receipt = await service.get_payment(session, order, payment_id)
     return resource_response(request, payment_payload(payment, receipt, base_url(request)))
-
-
-def receipt_payload(receipt: ReceiptRow, payment: PaymentRow, base: str) -> dict[str, Any]:
-    return {
-        "id": str(receipt.id),
-        "orderId": str(receipt.order_id),
-        "paymentId": str(receipt.payment_id),
-        "userId": str(receipt.user_id) if receipt.user_id else None,
-        "amount": minor_to_money(receipt.amount_minor),
-        "currency": receipt.currency,
-        "paymentMethod": payment.method,
-        "paymentLast4": payment.last4,
-        "paidAt": rfc3339(payment.created_at),
-        "createdAt": rfc3339(receipt.created_at),
-        "links": {
-            "self": f"{base}/v1/receipts/{receipt.id}",
-            "order": f"{base}/v1/orders/{receipt.order_id}",
-            "payment": f"{base}/v1/orders/{receipt.order_id}/payments/{receipt.payment_id}",
-        },
-    }
 
 
 @router.get(

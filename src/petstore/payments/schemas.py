@@ -16,7 +16,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Strict, Tag, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from petstore.core.schemas import JSON_INTEGER, UPPERCASE, InputModel, OutputModel
+from petstore.core.ids import rfc3339
+from petstore.core.schemas import JSON_INTEGER, UPPERCASE, InputModel, OutputModel, minor_to_money
+from petstore.payments.models import Payment as PaymentRow
+from petstore.payments.models import Receipt as ReceiptRow
 from petstore.pets.schemas import Currency, Money
 
 CARD_BRANDS = ("VISA", "MASTERCARD", "AMEX", "DISCOVER", "DINERS", "JCB", "UNIONPAY")
@@ -259,3 +262,77 @@ class Receipt(OutputModel):
     paidAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
     createdAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
     links: dict[str, str]
+
+
+def payment_payload(payment: PaymentRow, receipt: ReceiptRow | None, base: str) -> dict[str, Any]:
+    masked = ("*" * 12 if payment.method == "card" else "*" * 8) + payment.last4
+    source: dict[str, Any]
+    if payment.method == "card":
+        has_address = payment.billing_city or payment.billing_postal_code or payment.country
+        source = {
+            "object": "card",
+            "name": payment.holder_name,
+            "number": masked,
+            "last4": payment.last4,
+            "brand": payment.brand,
+            "expMonth": payment.exp_month,
+            "expYear": payment.exp_year,
+            "billingAddress": {
+                "city": payment.billing_city,
+                "state": payment.billing_state,
+                "postalCode": payment.billing_postal_code,
+                "country": payment.country,
+            }
+            if has_address
+            else None,
+        }
+    else:
+        source = {
+            "object": "bank_account",
+            "accountHolderName": payment.holder_name,
+            "accountNumber": masked,
+            "last4": payment.last4,
+            "routingNumber": payment.routing_number,
+            "sortCode": payment.sort_code,
+            "accountType": payment.account_type,
+            "bankName": payment.bank_name,
+            "country": payment.country,
+        }
+    order_href = f"{base}/v1/orders/{payment.order_id}"
+    return {
+        "id": str(payment.id),
+        "orderId": str(payment.order_id),
+        "amount": minor_to_money(payment.amount_minor),
+        "currency": payment.currency,
+        "status": payment.status,
+        "source": source,
+        "failureCode": payment.failure_code,
+        "failureMessage": payment.failure_message,
+        "receiptId": str(receipt.id) if receipt else None,
+        "createdAt": rfc3339(payment.created_at),
+        "links": {
+            "self": f"{order_href}/payments/{payment.id}",
+            "order": order_href,
+            "receipt": f"{base}/v1/receipts/{receipt.id}" if receipt else None,
+        },
+    }
+
+
+def receipt_payload(receipt: ReceiptRow, payment: PaymentRow, base: str) -> dict[str, Any]:
+    return {
+        "id": str(receipt.id),
+        "orderId": str(receipt.order_id),
+        "paymentId": str(receipt.payment_id),
+        "userId": str(receipt.user_id) if receipt.user_id else None,
+        "amount": minor_to_money(receipt.amount_minor),
+        "currency": receipt.currency,
+        "paymentMethod": payment.method,
+        "paymentLast4": payment.last4,
+        "paidAt": rfc3339(payment.created_at),
+        "createdAt": rfc3339(receipt.created_at),
+        "links": {
+            "self": f"{base}/v1/receipts/{receipt.id}",
+            "order": f"{base}/v1/orders/{receipt.order_id}",
+            "payment": f"{base}/v1/orders/{receipt.order_id}/payments/{receipt.payment_id}",
+        },
+    }

@@ -14,15 +14,24 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
-from petstore.core.ids import new_id, utcnow
+from petstore.core.ids import new_id, rfc3339, utcnow
+from petstore.core.links import current_base_url
 from petstore.core.problems import Problem, conflict, not_found
 from petstore.core.schemas import money_to_minor
 from petstore.payments.models import Payment, Receipt
 from petstore.payments.processor import ChargeRequest, PaymentProcessor
-from petstore.payments.schemas import BankAccountSource, CardSource, PaymentCreate, card_brand
+from petstore.payments.schemas import (
+    BankAccountSource,
+    CardSource,
+    PaymentCreate,
+    card_brand,
+    payment_payload,
+)
 from petstore.store import service as orders
 from petstore.store.lifecycle import OrderStatus
 from petstore.store.models import Order
+from petstore.store.schemas import order_payload
+from petstore.webhooks import outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +93,38 @@ async def pay_order(
             created_at=utcnow(),
         )
         session.add(receipt)
+        await session.flush()
+        base = current_base_url.get()
+        await outbox.emit(
+            session,
+            order.tenant,
+            "payment.succeeded",
+            {
+                "payment": payment_payload(payment, receipt, base),
+                "order": order_payload(order, base),
+                "receipt": {
+                    "receiptId": str(receipt.id),
+                    "receiptUrl": f"{base}/v1/receipts/{receipt.id}",
+                    "generatedAt": rfc3339(receipt.created_at),
+                },
+            },
+        )
     else:
         payment.status = "FAILED"
         payment.failure_code = result.failure_code
         payment.failure_message = result.failure_message
         session.add(payment)
+        await session.flush()
+        base = current_base_url.get()
+        await outbox.emit(
+            session,
+            order.tenant,
+            "payment.failed",
+            {
+                "payment": payment_payload(payment, None, base),
+                "order": order_payload(order, base),
+            },
+        )
     await session.flush()
     return PaymentOutcome(payment, receipt)
 

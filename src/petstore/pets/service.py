@@ -11,13 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from petstore.auth.principal import Principal
-from petstore.core.ids import new_id, utcnow
+from petstore.core.ids import new_id, rfc3339, utcnow
+from petstore.core.links import current_base_url
 from petstore.core.problems import Problem, conflict, not_found
 from petstore.core.schemas import minor_to_money, money_to_minor
 from petstore.pets import repository
 from petstore.pets.models import Pet
 from petstore.pets.repository import PetFilter, PetSort
-from petstore.pets.schemas import PetPatch, PetSearch, PetStatus, PetWrite
+from petstore.pets.schemas import PetPatch, PetSearch, PetStatus, PetWrite, pet_payload
+from petstore.webhooks import outbox
 
 REQUIRED_ON_PATCH = ("name", "species", "ageMonths", "price", "currency", "status")
 
@@ -55,7 +57,13 @@ async def create_pet(session: AsyncSession, tenant: str, data: PetWrite) -> Pet:
     pet = Pet(id=new_id(), tenant=tenant, status=data.status.value, created_at=now, updated_at=now)
     _apply(pet, data)
     await repository.add(session, pet)
+    if pet.status == PetStatus.AVAILABLE.value:
+        await outbox.emit(session, tenant, "pet.available", {"pet": _pet_data(pet)})
     return pet
+
+
+def _pet_data(pet: Pet) -> dict[str, Any]:
+    return pet_payload(pet, current_base_url.get())
 
 
 async def replace_pet(session: AsyncSession, actor: Principal, pet: Pet, data: PetWrite) -> Pet:
@@ -161,6 +169,26 @@ async def change_status(
         )
     set_committed_value(pet, "status", new_status.value)
     set_committed_value(pet, "updated_at", now)
+    changed_by = str(actor.user_id) if actor is not None else "system"
+    data = _pet_data(pet)
+    await outbox.emit(
+        session,
+        pet.tenant,
+        "pet.statusChanged",
+        {
+            "pet": data,
+            "previousStatus": current,
+            "newStatus": new_status.value,
+            "changedAt": rfc3339(now),
+            "changedBy": changed_by,
+        },
+    )
+    if new_status is PetStatus.AVAILABLE:
+        await outbox.emit(session, pet.tenant, "pet.available", {"pet": data})
+    elif new_status is PetStatus.ADOPTED:
+        await outbox.emit(
+            session, pet.tenant, "pet.adopted", {"pet": data, "adoptedAt": rfc3339(now)}
+        )
     return True
 
 

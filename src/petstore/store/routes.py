@@ -29,16 +29,32 @@ from petstore.pets.schemas import PetStatusIn
 from petstore.store import service
 from petstore.store.models import Order as OrderRow
 from petstore.store.schemas import (
+    CallbackAccepted,
+    CallbackRequest,
     InventorySummary,
     Order,
     OrderCollection,
     OrderCreate,
     OrderPatch,
+    OrderProcessed,
     OrderStatusIn,
     order_payload,
 )
 
 router = APIRouter(tags=["Store"], route_class=PetstoreRoute)
+callback_router = APIRouter()
+
+
+@callback_router.post(
+    "{$request.body#/callbackUrl}",
+    operation_id="orderProcessed",
+    summary="The outcome of an order callback request",
+    response_model=None,
+    responses={200: {"description": "Callback received."}},
+)
+def order_processed(body: OrderProcessed) -> None:
+    """Documents the callback we send; the receiver implements it."""
+
 
 OrderId = Annotated[
     uuid.UUID,
@@ -191,6 +207,43 @@ async def update_order(
     require_if_match(request, order_payload(order, base))
     await service.move_order(session, staff, order, body.status)
     return resource_response(request, order_payload(order, base))
+
+
+@router.post(
+    "/v1/orders/{id}",
+    operation_id="callbackOrder",
+    summary="Process an order with a callback",
+    description=(
+        "Accepts the request (201, empty body) and later POSTs the outcome, `orderProcessed`, "
+        "to `callbackUrl`: COMPLETED when the amount and currency match the order, else FAILED. "
+        "Delivered like webhooks: signed per Standard Webhooks with the server's callback "
+        "secret, retried, SSRF-guarded. Needs the order's owner or staff."
+    ),
+    status_code=201,
+    response_model=CallbackAccepted,
+    responses=responses_for(401, 403, 404, body=True),
+    callbacks=callback_router.routes,
+)
+async def callback_order(
+    request: Request,
+    order: WritableOrder,
+    session: SessionDep,
+    body: Annotated[
+        CallbackRequest,
+        Body(
+            examples=[
+                {
+                    "amount": "738.05",
+                    "currency": "USD",
+                    "timestamp": "1758613403",
+                    "callbackUrl": "https://example.com/callbacks/orders/1312312",
+                }
+            ]
+        ),
+    ],
+) -> Response:
+    await service.request_callback(session, request.app.state.outbound_policy, order, body)
+    return JsonResponse({}, status_code=201)
 
 
 @router.get(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
@@ -12,6 +12,7 @@ from petstore.core.ids import rfc3339
 from petstore.core.pagination import CollectionLinks, Pagination
 from petstore.core.schemas import UPPERCASE, InputModel, OutputModel, minor_to_money
 from petstore.core.tenancy import tenant_id_out
+from petstore.pets.schemas import Currency, Money
 from petstore.store.lifecycle import OrderStatus
 from petstore.store.models import Order as OrderRow
 
@@ -30,6 +31,37 @@ class OrderPatch(InputModel):
     """Staff move an order along its lifecycle (APPROVED → SHIPPED → DELIVERED, or CANCELLED)."""
 
     status: OrderStatusIn
+
+
+class CallbackRequest(InputModel):
+    """Ask for the order to be processed and the outcome POSTed to ``callbackUrl``."""
+
+    amount: Money
+    currency: Currency
+    timestamp: Annotated[str, Field(min_length=1, max_length=40, examples=["1758613403"])]
+    callbackUrl: Annotated[  # noqa: N815
+        str,
+        Field(
+            min_length=8,
+            max_length=2048,
+            pattern=r"^https?://[^\s/$.?#][^\s]*$",
+            examples=["https://example.com/callbacks/orders/1312312"],
+        ),
+    ]
+
+
+class CallbackAccepted(OutputModel):
+    """Empty: the outcome arrives at the callback URL."""
+
+
+class OrderProcessed(OutputModel):
+    """The callback's body."""
+
+    requestId: uuid.UUID  # noqa: N815
+    orderId: str  # noqa: N815
+    status: Literal["COMPLETED", "FAILED"]
+    result: dict[str, Any]
+    timestamp: str
 
 
 class OrderLinks(OutputModel):

@@ -6,19 +6,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
-from petstore.core.ids import new_id, utcnow
+from petstore.core.ids import new_id, rfc3339, utcnow
+from petstore.core.links import current_base_url
+from petstore.core.outbound import OutboundPolicy
 from petstore.core.problems import conflict, forbidden, not_found
+from petstore.core.schemas import minor_to_money, money_to_minor
 from petstore.pets import service as pets
 from petstore.pets.schemas import PetStatus
 from petstore.store import repository
 from petstore.store.lifecycle import OrderStatus, check_transition
 from petstore.store.models import Order
-from petstore.store.schemas import OrderCreate
+from petstore.store.schemas import CallbackRequest, OrderCreate, order_payload
 from petstore.users import repository as users
+from petstore.webhooks import outbox
+from petstore.webhooks.service import check_url
 
 # What happens to the pet when its order reaches a status.
 PET_STATUS_FOR_ORDER: dict[OrderStatus, PetStatus] = {
@@ -58,7 +64,12 @@ async def place_order(
         updated_at=now,
     )
     await repository.add(session, order)
+    await outbox.emit(session, tenant, "order.created", {"order": _order_data(order)})
     return order
+
+
+def _order_data(order: Order) -> dict[str, Any]:
+    return order_payload(order, current_base_url.get())
 
 
 async def visible_order(
@@ -114,6 +125,18 @@ async def move_order(
     order.status = target.value
     order.updated_at = utcnow()
     await session.flush()
+    await outbox.emit(
+        session,
+        order.tenant,
+        "order.statusChanged",
+        {
+            "order": _order_data(order),
+            "previousStatus": current.value,
+            "newStatus": target.value,
+            "changedAt": rfc3339(order.updated_at),
+            "changedBy": str(actor.user_id) if actor is not None else "system",
+        },
+    )
     return True
 
 
@@ -122,6 +145,32 @@ async def cancel_order(session: AsyncSession, actor: Principal, order: Order) ->
     if order.status == OrderStatus.CANCELLED.value:
         return
     await move_order(session, actor, order, OrderStatus.CANCELLED)
+
+
+async def request_callback(
+    session: AsyncSession, policy: OutboundPolicy, order: Order, data: CallbackRequest
+) -> None:
+    """The callback example: check the amount against the order, and report the outcome to
+    ``callbackUrl`` through the event delivery engine (signed, retried, SSRF-guarded)."""
+    await check_url(policy, data.callbackUrl, field="callbackUrl")
+    matches = money_to_minor(data.amount) == order.total_minor and data.currency == order.currency
+    result: dict[str, Any] = {
+        "orderStatus": order.status,
+        "totalAmount": minor_to_money(order.total_minor),
+        "currency": order.currency,
+        "requestedAmount": data.amount,
+        "requestTimestamp": data.timestamp,
+    }
+    if not matches:
+        result["reason"] = "The amount or currency does not match the order."
+    payload = {
+        "requestId": str(uuid.uuid4()),
+        "orderId": str(order.id),
+        "status": "COMPLETED" if matches else "FAILED",
+        "result": result,
+        "timestamp": str(int(utcnow().timestamp())),
+    }
+    await outbox.emit_callback(session, order.tenant, data.callbackUrl, payload)
 
 
 async def inventory_by_status(

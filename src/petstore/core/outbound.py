@@ -1,0 +1,91 @@
+"""The SSRF guard for every URL the server calls (webhooks and callbacks).
+
+A target is refused when any address its host resolves to is private, loopback, link-local
+(cloud metadata lives there), multicast, reserved or unspecified, unless that address or host
+is allowed by ``PETSTORE_OUTBOUND_ALLOW`` (comma-separated CIDRs and host names; tests allow
+their loopback receivers). The check runs when a URL is registered and again before every
+delivery, after DNS resolution; redirects are never followed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class OutboundRefused(Exception):  # noqa: N818
+    """The URL may not be called: its reason is safe to show to the client."""
+
+
+class OutboundPolicy:
+    def __init__(self, allow: str = "") -> None:
+        self.networks: list[Network] = []
+        self.hosts: set[str] = set()
+        for item in (part.strip() for part in allow.split(",")):
+            if not item:
+                continue
+            try:
+                self.networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                self.hosts.add(item.lower())
+
+    def check_syntax(self, url: str) -> tuple[str, int]:
+        """Scheme, host and port of a URL we are willing to call."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise OutboundRefused("the URL must use http or https")
+        if not parts.hostname:
+            raise OutboundRefused("the URL has no host")
+        if parts.username or parts.password:
+            raise OutboundRefused("the URL may not carry credentials")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError as exc:
+            raise OutboundRefused("the URL's port is invalid") from exc
+        return parts.hostname.lower(), port
+
+    def _address_allowed(self, address: IPAddress) -> bool:
+        if any(address in network for network in self.networks):
+            return True
+        return address.is_global and not address.is_multicast
+
+    async def resolve(self, url: str) -> list[IPAddress]:
+        """Resolve the URL's host and refuse it if any address is off limits."""
+        host, port = self.check_syntax(url)
+        try:
+            literal = ipaddress.ip_address(host.strip("[]"))
+            addresses: list[IPAddress] = [literal]
+        except ValueError:
+            addresses = await _lookup(host, port)
+        if host in self.hosts:
+            return addresses
+        refused = [a for a in addresses if not self._address_allowed(a)]
+        if refused:
+            raise OutboundRefused(
+                f"the host resolves to a non-public address ({refused[0]}); "
+                "private, loopback, link-local and metadata addresses are refused"
+            )
+        return addresses
+
+
+async def _lookup(host: str, port: int) -> list[IPAddress]:
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise OutboundRefused(f"the host name '{host}' does not resolve") from exc
+    return _unique(ipaddress.ip_address(info[4][0]) for info in infos)
+
+
+def _unique(addresses: Iterable[IPAddress]) -> list[IPAddress]:
+    seen: list[IPAddress] = []
+    for address in addresses:
+        if address not in seen:
+            seen.append(address)
+    return seen

@@ -1,0 +1,1 @@
+"""Events: webhook subscriptions, the transactional outbox, signed at-least-once delivery."""
