@@ -23,6 +23,7 @@ from petstore.auth.dependencies import RequireScopes
 from petstore.auth.scopes import SCOPE_DESCRIPTIONS
 from petstore.core.openapi_meta import problem_response_doc
 from petstore.core.settings import Settings
+from petstore.webhooks.catalog import catalog
 
 DEVICE_FLOW_SCOPES = ("read:pets", "chat:write")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
@@ -223,6 +224,7 @@ def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
         summary="A pet adoption store API: REST done right, events, OAuth 2.0 and an AI advisor.",
         description=DESCRIPTION,
         routes=app.routes,
+        webhooks=catalog.routes,
         tags=[
             {"name": "Pet", "description": "Pets available for adoption."},
             {"name": "Store", "description": "Orders and inventory."},

@@ -37,7 +37,10 @@ class OutboundPolicy:
 
     def check_syntax(self, url: str) -> tuple[str, int]:
         """Scheme, host and port of a URL we are willing to call."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:
+            raise OutboundRefused("the URL is malformed") from exc
         if parts.scheme not in ("http", "https"):
             raise OutboundRefused("the URL must use http or https")
         if not parts.hostname:
@@ -78,8 +81,8 @@ async def _lookup(host: str, port: int) -> list[IPAddress]:
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise OutboundRefused(f"the host name '{host}' does not resolve") from exc
+    except (OSError, UnicodeError, ValueError) as exc:  # gaierror, IDNA label too long, ...
+        raise OutboundRefused(f"the host name '{host[:100]}' does not resolve") from exc
     return _unique(ipaddress.ip_address(info[4][0]) for info in infos)
 
 

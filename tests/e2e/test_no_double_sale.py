@@ -1,0 +1,152 @@
+"""No double sale: fifty buyers order one pet at the same moment from a real server process;
+exactly one order is placed, everyone else gets 409. On SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from tests.conftest import (
+    PASSWORD,
+    PET,
+    POSTGRES_ADMIN_URL,
+    POSTGRES_URL,
+    PROBLEM_BASE,
+    _fresh_postgres_database,
+)
+from tests.e2e.server import RunningServer, petstore, run_server, server_env
+
+pytestmark = [pytest.mark.e2e]
+
+BUYERS = 50
+ROUNDS = 3  # three pets, one race each
+STAFF = "racestaff"
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+async def _drop_postgres_database(name: str) -> None:
+    assert POSTGRES_ADMIN_URL
+    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def tenant() -> str:
+    return str(uuid.uuid4())
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, tenant: str
+) -> Iterator[RunningServer]:
+    root = tmp_path_factory.mktemp(f"race-{request.param}")
+    db_name = f"petstore_race_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{root / 'race.db'}"
+    else:
+        url = asyncio.run(_fresh_postgres_database(db_name))
+    env = server_env(url)
+    petstore(env, "migrate")
+    petstore(
+        env,
+        "user",
+        "create",
+        "--staff",
+        "--tenant",
+        tenant,
+        "--username",
+        STAFF,
+        "--email",
+        f"{STAFF}@example.com",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    try:
+        with run_server(env, root / "server.log", workers=1) as running:
+            yield running
+    finally:
+        if request.param == "postgres":
+            asyncio.run(_drop_postgres_database(db_name))
+
+
+async def login(client: httpx.AsyncClient, username: str) -> dict[str, str]:
+    response = await client.post(
+        "/v1/auth/tokens", json={"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def sign_up_and_login(client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
+    username = f"b{uuid.uuid4().hex[:12]}"
+    body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
+    created = await client.post("/v1/users", json=body)
+    assert created.status_code == 201, created.text
+    return created.json()["id"], await login(client, username)
+
+
+async def test_fifty_buyers_one_pet_one_sale(server: RunningServer, tenant: str) -> None:
+    limits = httpx.Limits(max_connections=BUYERS * 2, max_keepalive_connections=BUYERS * 2)
+    async with httpx.AsyncClient(
+        base_url=server.base_url, headers={"X-Tenant-ID": tenant}, timeout=60, limits=limits
+    ) as client:
+        staff = await login(client, STAFF)
+        buyers = [await sign_up_and_login(client) for _ in range(BUYERS)]
+        buyer_ids = {buyer_id for buyer_id, _ in buyers}
+        assert len(buyer_ids) == BUYERS
+
+        for round_no in range(ROUNDS):
+            created = await client.post(
+                "/v1/pets", json={**PET, "name": f"Contested {round_no}"}, headers=staff
+            )
+            assert created.status_code == 201, created.text
+            pet_id = created.json()["id"]
+
+            # Open one connection per buyer first, so the orders leave together.
+            warm = await asyncio.gather(*(client.get("/healthz") for _ in range(BUYERS)))
+            assert {r.status_code for r in warm} == {200}
+
+            responses = await asyncio.gather(
+                *(
+                    client.post("/v1/orders", json={"petId": pet_id}, headers=auth)
+                    for _, auth in buyers
+                )
+            )
+            statuses = Counter(r.status_code for r in responses)
+            assert statuses == {201: 1, 409: BUYERS - 1}, (
+                statuses,
+                [r.text[:300] for r in responses if r.status_code not in (201, 409)],
+            )
+            for response in responses:
+                if response.status_code == 409:
+                    problem: dict[str, Any] = response.json()
+                    assert response.headers["content-type"] == "application/problem+json"
+                    assert problem["type"] == f"{PROBLEM_BASE}/conflict"
+            winner = next(r.json() for r in responses if r.status_code == 201)
+            assert winner["petId"] == pet_id
+            assert winner["status"] == "PLACED"
+            assert winner["userId"] in buyer_ids
+
+            pet = await client.get(f"/v1/pets/{pet_id}")
+            assert pet.json()["status"] == "PENDING"
+            orders = await client.get(f"/v1/orders?petId={pet_id}", headers=staff)
+            assert orders.status_code == 200, orders.text
+            body = orders.json()
+            assert body["pagination"]["totalItems"] == 1
+            assert [o["id"] for o in body["data"]] == [winner["id"]]
+
+        everything = await client.get("/v1/orders?limit=100", headers=staff)
+        assert everything.json()["pagination"]["totalItems"] == ROUNDS
+    assert " 500 " not in server.log()
+    assert '"status": 500' not in server.log()
