@@ -31,6 +31,9 @@ from petstore.core.problems import install_problem_handlers
 from petstore.core.ratelimit import MemoryRateLimitStore, RateLimitMiddleware, RateLimitStore
 from petstore.core.readcache import ReadCacheMiddleware, SqliteChangeProbe
 from petstore.core.settings import Settings
+from petstore.images import routes as image_routes
+from petstore.images.routes import MULTIPART_OVERHEAD, UPLOAD_PATH
+from petstore.images.storage import LocalStorage
 from petstore.payments import routes as payment_routes
 from petstore.payments.processor import SimulatedProcessor
 from petstore.pets import routes as pet_routes
@@ -116,9 +119,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_throttle = LoginThrottle(rate_store, settings)
     app.state.processor = SimulatedProcessor()
     app.state.outbound_policy = OutboundPolicy(settings.outbound_allow)
+    app.state.storage = LocalStorage(settings.media_dir)
 
     install_problem_handlers(app)
     routers = (
+        image_routes.router,
         pet_routes.router,
         store_routes.router,
         payment_routes.router,
@@ -168,6 +173,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(
         BodyLimitMiddleware,
+        upload_max_bytes=settings.max_image_bytes + MULTIPART_OVERHEAD,
+        upload_paths=UPLOAD_PATH,
         max_bytes=settings.max_json_body_bytes,
         problem_base=settings.problem_base,
     )

@@ -30,19 +30,24 @@ DEMO_STAFF_PASSWORD = "petstore-demo-staff"  # noqa: S105 - documented demo acco
 
 async def _seed(settings: Settings, pets: int, tenant: str, with_staff: bool) -> None:
     from petstore.auth.passwords import Passwords
-    from petstore.pets.seed import count_pets, seed_pets
+    from petstore.images.storage import LocalStorage
+    from petstore.pets.seed import count_pets, seed_pets, seed_photos
     from petstore.users import repository as users
     from petstore.users import service as users_service
     from petstore.users.schemas import UserCreate
 
     engine = create_engine(settings)
-    async with create_sessionmaker(engine)() as session:
+    sessionmaker = create_sessionmaker(engine)
+    async with sessionmaker() as session:
         existing = await count_pets(session, tenant)
         if existing:
             typer.echo(f"tenant already has {existing} pets; not seeding pets again")
         else:
             await seed_pets(session, tenant, pets)
-            typer.echo(f"seeded {pets} demo pets")
+            photos = await seed_photos(
+                session, sessionmaker, LocalStorage(settings.media_dir), tenant
+            )
+            typer.echo(f"seeded {pets} demo pets, {photos} with a photo")
         if with_staff and await users.get_by_username(session, tenant, DEMO_STAFF_USERNAME) is None:
             await users_service.sign_up(
                 session,

@@ -8,7 +8,8 @@ write lock up front turns concurrent writers into a queue instead of a deadlock.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +26,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from petstore.core.settings import Settings
+
+logger = logging.getLogger("petstore.database")
 
 WRITE_INTENT = "petstore_write"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "QUERY"})
@@ -86,6 +89,31 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+Callback = Callable[[], Awaitable[None]]
+_ON_COMMIT = "petstore.on_commit"
+_ON_ROLLBACK = "petstore.on_rollback"
+
+
+def on_commit(session: AsyncSession, callback: Callback) -> None:
+    """Run ``callback`` once the request's transaction has committed (e.g. delete a file that
+    a committed change no longer needs)."""
+    session.info.setdefault(_ON_COMMIT, []).append(callback)
+
+
+def on_rollback(session: AsyncSession, callback: Callback) -> None:
+    """Run ``callback`` if the request's transaction rolls back (e.g. remove a file written
+    for a row that will never exist)."""
+    session.info.setdefault(_ON_ROLLBACK, []).append(callback)
+
+
+async def _run(callbacks: list[Callback]) -> None:
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:  # the transaction's outcome stands; leftovers are only garbage
+            logger.exception("post-transaction callback failed")
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request; commit on success, roll back on any error."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
@@ -96,8 +124,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield session
         except BaseException:
             await session.rollback()
+            await _run(session.info.pop(_ON_ROLLBACK, []))
             raise
-        await session.commit()
+        try:
+            await session.commit()
+        except BaseException:
+            await _run(session.info.pop(_ON_ROLLBACK, []))
+            raise
+        await _run(session.info.pop(_ON_COMMIT, []))
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -94,21 +94,37 @@ class BodyLimitMiddleware:
     """Refuse bodies over the limit with 413, by ``Content-Length`` or while streaming, so the
     server never buffers more than the limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, problem_base: str) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        problem_base: str,
+        upload_max_bytes: int | None = None,
+        upload_paths: re.Pattern[str] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.problem_base = problem_base
+        self.upload_max_bytes = upload_max_bytes or max_bytes
+        self.upload_paths = upload_paths
 
-    def _too_large(self, scope: Scope) -> Problem:
-        return Problem(413, f"The request body exceeds the limit of {self.max_bytes} bytes.")
+    def _limit(self, scope: Scope) -> int:
+        if self.upload_paths is not None and self.upload_paths.match(scope["path"]):
+            return self.upload_max_bytes
+        return self.max_bytes
+
+    @staticmethod
+    def _too_large(limit: int) -> Problem:
+        return Problem(413, f"The request body exceeds the limit of {limit} bytes.")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await problem_response(self._too_large(scope), scope["path"], self.problem_base)(
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await problem_response(self._too_large(limit), scope["path"], self.problem_base)(
                 scope, receive, send
             )
             return
@@ -120,8 +136,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge(self.max_bytes)
+                if received > limit:
+                    raise _BodyTooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -135,6 +151,6 @@ class BodyLimitMiddleware:
         except _BodyTooLarge:
             if started:
                 raise
-            await problem_response(self._too_large(scope), scope["path"], self.problem_base)(
+            await problem_response(self._too_large(limit), scope["path"], self.problem_base)(
                 scope, receive, send
             )

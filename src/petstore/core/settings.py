@@ -41,6 +41,8 @@ class Settings(BaseSettings):
 
     # Limits
     max_json_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_image_bytes: int = Field(default=5 * 1_048_576, ge=1024)
+    media_dir: Path = Path("var/media")
     rate_limit_requests: int = Field(default=1000, ge=1)
     rate_limit_window_seconds: int = Field(default=60, ge=1)
     login_failures_per_username: int = Field(default=5, ge=1)

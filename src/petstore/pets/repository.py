@@ -86,8 +86,13 @@ async def page(
     return list(rows.all()), int(total or 0)
 
 
-async def get(session: AsyncSession, tenant: str, pet_id: uuid.UUID) -> Pet | None:
-    return await session.scalar(select(Pet).where(Pet.id == pet_id, Pet.tenant == tenant))
+async def get(
+    session: AsyncSession, tenant: str, pet_id: uuid.UUID, *, for_update: bool = False
+) -> Pet | None:
+    query = select(Pet).where(Pet.id == pet_id, Pet.tenant == tenant)
+    if for_update:  # read-modify-write (photos, full replacement) must not lose updates
+        query = query.with_for_update()
+    return await session.scalar(query)
 
 
 async def add(session: AsyncSession, pet: Pet) -> None:

@@ -58,7 +58,7 @@ async def load_pet_for_write(
     id: PetId,
 ) -> PetRow:
     """Checks the caller before the pet, so anonymous callers learn nothing about ids."""
-    return await service.get_pet(session, tenant, id)
+    return await service.get_pet(session, tenant, id, for_update=True)
 
 
 PetDep = Annotated[PetRow, Depends(load_pet)]
@@ -295,5 +295,6 @@ async def patch_pet(
 )
 async def delete_pet(request: Request, pet: PetForWrite, session: SessionDep) -> Response:
     require_if_match(request, pet_payload(pet, base_url(request)))
-    await service.delete_pet(session, pet)
+    state = request.app.state
+    await service.delete_pet(session, pet, state.sessionmaker, state.storage)
     return no_content()

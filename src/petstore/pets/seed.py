@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.ids import new_id, utcnow
 from petstore.core.schemas import money_to_minor
+from petstore.images import service as images
+from petstore.images.demo import draw_pet
+from petstore.images.storage import ImageStorage
 from petstore.pets.demo_catalog import demo_pets
 from petstore.pets.models import Pet
 
 BATCH = 1000
+DEMO_PHOTOS = 12
 
 
 async def count_pets(session: AsyncSession, tenant: str) -> int:
@@ -57,3 +61,22 @@ async def seed_pets(session: AsyncSession, tenant: str, count: int) -> int:
     if rows:
         await session.execute(insert(Pet), rows)
     return count
+
+
+async def seed_photos(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    storage: ImageStorage,
+    tenant: str,
+    how_many: int = DEMO_PHOTOS,
+) -> int:
+    """Give the first pets of the catalog a picture drawn by :mod:`petstore.images.demo`."""
+    pets = (
+        await session.scalars(
+            select(Pet).where(Pet.tenant == tenant).order_by(Pet.id).limit(how_many)
+        )
+    ).all()
+    for pet in pets:
+        picture = draw_pet(pet.name, pet.species)
+        await images.add_image(session, sessionmaker, storage, pet, picture, None, base="")
+    return len(pets)

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from petstore.auth.principal import Principal
@@ -15,6 +15,8 @@ from petstore.core.ids import new_id, rfc3339, utcnow
 from petstore.core.links import current_base_url
 from petstore.core.problems import Problem, conflict, not_found
 from petstore.core.schemas import minor_to_money, money_to_minor
+from petstore.images import service as images
+from petstore.images.storage import ImageStorage
 from petstore.pets import repository
 from petstore.pets.models import Pet
 from petstore.pets.repository import PetFilter, PetSort
@@ -24,8 +26,10 @@ from petstore.webhooks import outbox
 REQUIRED_ON_PATCH = ("name", "species", "ageMonths", "price", "currency", "status")
 
 
-async def get_pet(session: AsyncSession, tenant: str, pet_id: uuid.UUID) -> Pet:
-    pet = await repository.get(session, tenant, pet_id)
+async def get_pet(
+    session: AsyncSession, tenant: str, pet_id: uuid.UUID, *, for_update: bool = False
+) -> Pet:
+    pet = await repository.get(session, tenant, pet_id, for_update=for_update)
     if pet is None:
         raise not_found("pet", pet_id)
     return pet
@@ -128,7 +132,14 @@ async def patch_pet(session: AsyncSession, actor: Principal, pet: Pet, patch: Pe
     return await replace_pet(session, actor, pet, PetWrite.model_validate(merged))
 
 
-async def delete_pet(session: AsyncSession, pet: Pet) -> None:
+async def delete_pet(
+    session: AsyncSession,
+    pet: Pet,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    storage: ImageStorage,
+) -> None:
+    """Delete the pet; its image rows go by cascade, their files once the deletion commits."""
+    await images.forget_pet_images(session, sessionmaker, storage, pet)
     await repository.remove(session, pet)
 
 

@@ -1,0 +1,1 @@
+"""Pet images: safe upload (type decided by the bytes), re-encoding, thumbnails, storage."""

@@ -1,0 +1,143 @@
+"""Image rules: staff upload to an existing pet, clean copies only, files and rows written or
+removed together.
+
+Files are written before the row; if the transaction then rolls back, the files are removed
+(unless another image already uses the same content). Deleting removes files only after the
+deletion has committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+import anyio.to_thread
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from petstore.core.database import Callback, on_commit, on_rollback
+from petstore.core.ids import new_id, utcnow
+from petstore.core.problems import not_found
+from petstore.images.models import PetImage
+from petstore.images.processing import process
+from petstore.images.storage import ImageStorage, content_key
+from petstore.pets.models import Pet
+
+
+def image_url(base: str, pet_id: uuid.UUID, image_id: uuid.UUID) -> str:
+    return f"{base}/v1/pets/{pet_id}/images/{image_id}"
+
+
+async def _unreferenced(
+    sessionmaker: async_sessionmaker[AsyncSession], keys: Iterable[str]
+) -> list[str]:
+    wanted = list(dict.fromkeys(keys))
+    async with sessionmaker() as session:
+        used = set(
+            (
+                await session.scalars(
+                    select(PetImage.key)
+                    .where(PetImage.key.in_(wanted))
+                    .union(select(PetImage.thumb_key).where(PetImage.thumb_key.in_(wanted)))
+                )
+            ).all()
+        )
+    return [key for key in wanted if key not in used]
+
+
+def _remove_files_later(
+    sessionmaker: async_sessionmaker[AsyncSession], storage: ImageStorage, keys: list[str]
+) -> Callback:
+    async def remove() -> None:
+        for key in await _unreferenced(sessionmaker, keys):
+            await storage.delete(key)
+
+    return remove
+
+
+async def add_image(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    storage: ImageStorage,
+    pet: Pet,
+    data: bytes,
+    metadata: str | None,
+    base: str,
+) -> PetImage:
+    processed = await anyio.to_thread.run_sync(process, data)  # CPU-bound: off the event loop
+    full, thumb = processed.image, processed.thumbnail
+    key = content_key(full.data, full.extension)
+    thumb_key = content_key(thumb.data, thumb.extension)
+    on_rollback(session, _remove_files_later(sessionmaker, storage, [key, thumb_key]))
+    await storage.put(key, full.data)
+    await storage.put(thumb_key, thumb.data)
+    image = PetImage(
+        id=new_id(),
+        tenant=pet.tenant,
+        pet_id=pet.id,
+        key=key,
+        thumb_key=thumb_key,
+        content_type=full.content_type,
+        width=full.width,
+        height=full.height,
+        bytes=len(full.data),
+        thumb_width=thumb.width,
+        thumb_height=thumb.height,
+        thumb_bytes=len(thumb.data),
+        additional_metadata=metadata,
+        created_at=utcnow(),
+    )
+    session.add(image)
+    pet.photos = [*(pet.photos or []), image_url(base, pet.id, image.id)]
+    pet.updated_at = utcnow()
+    await session.flush()
+    return image
+
+
+async def get_image(
+    session: AsyncSession, tenant: str, pet_id: uuid.UUID, image_id: uuid.UUID
+) -> PetImage:
+    image = await session.scalar(
+        select(PetImage).where(
+            PetImage.id == image_id, PetImage.pet_id == pet_id, PetImage.tenant == tenant
+        )
+    )
+    if image is None:
+        raise not_found("image", image_id)
+    return image
+
+
+async def delete_image(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    storage: ImageStorage,
+    pet: Pet,
+    image: PetImage,
+) -> None:
+    await session.execute(delete(PetImage).where(PetImage.id == image.id))
+    suffix = f"/images/{image.id}"
+    pet.photos = [url for url in (pet.photos or []) if not url.endswith(suffix)]
+    pet.updated_at = utcnow()
+    await session.flush()
+    on_commit(session, _remove_files_later(sessionmaker, storage, [image.key, image.thumb_key]))
+
+
+async def forget_pet_images(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    storage: ImageStorage,
+    pet: Pet,
+) -> None:
+    """Before a pet is deleted (its rows go by cascade): remove its files once committed."""
+    rows = (
+        await session.execute(
+            select(PetImage.key, PetImage.thumb_key).where(PetImage.pet_id == pet.id)
+        )
+    ).all()
+    keys = [key for pair in rows for key in pair]
+    if keys:
+        on_commit(session, _remove_files_later(sessionmaker, storage, keys))
+
+
+async def count_for_pet(session: AsyncSession, pet_id: uuid.UUID) -> int:
+    return int(await session.scalar(select(func.count()).where(PetImage.pet_id == pet_id)) or 0)

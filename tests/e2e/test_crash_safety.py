@@ -1,0 +1,200 @@
+"""Crash safety of event delivery: a real server process is SIGKILLed while deliveries are in
+flight; after a restart on the same database every event still arrives, with its stable
+``webhook-id`` and valid signatures. On SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from tests.conftest import (
+    PASSWORD,
+    PET,
+    POSTGRES_ADMIN_URL,
+    POSTGRES_URL,
+    _fresh_postgres_database,
+)
+from tests.e2e.server import free_port, petstore, run_server, server_env
+from tests.webhooks.test_routes import Receiver, Reply, verify_signed
+
+pytestmark = [pytest.mark.e2e]
+
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+STAFF = "crashstaff"
+PETS = 12
+ORDERS = 6
+EVENTS = PETS + 2 * ORDERS  # pet.available per pet; order.created + pet.statusChanged per order
+SLOW_ANSWER_SECONDS = 3.0
+TENANT = str(uuid.uuid4())
+
+T = TypeVar("T")
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float) -> T:
+    """Poll ``probe`` until it returns something (a generous deadline, not a timing assert)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result is not None:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+async def _drop_postgres_database(name: str) -> None:
+    assert POSTGRES_ADMIN_URL
+    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def env(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str]]:
+    """A migrated database with one staff account, and the server's environment for it."""
+    root = tmp_path_factory.mktemp(f"crash-{request.param}")
+    db_name = f"petstore_crash_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{root / 'crash.db'}"
+    else:
+        url = asyncio.run(_fresh_postgres_database(db_name))
+    environment = server_env(
+        url,
+        PETSTORE_OUTBOUND_ALLOW="127.0.0.0/8",
+        PETSTORE_WEBHOOK_RETRY_SCHEDULE="0,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5",
+        PETSTORE_WEBHOOK_LEASE_SECONDS="2",
+        PETSTORE_WORKER_POLL_SECONDS="0.2",
+        PETSTORE_WORKER_ENABLED="true",
+    )
+    environment["CRASH_TEST_ROOT"] = str(root)
+    petstore(environment, "migrate")
+    petstore(
+        environment,
+        "user",
+        "create",
+        "--staff",
+        "--tenant",
+        TENANT,
+        "--username",
+        STAFF,
+        "--email",
+        f"{STAFF}@example.com",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    try:
+        yield environment
+    finally:
+        if request.param == "postgres":
+            asyncio.run(_drop_postgres_database(db_name))
+
+
+def api(base_url: str) -> httpx.Client:
+    return httpx.Client(base_url=base_url, headers={"X-Tenant-ID": TENANT}, timeout=30)
+
+
+def login(client: httpx.Client) -> dict[str, str]:
+    response = client.post("/v1/auth/tokens", json={"username": STAFF, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def deliveries(client: httpx.Client, auth: dict[str, str], sub_id: str) -> list[dict[str, Any]]:
+    response = client.get(f"/v1/webhooks/{sub_id}/deliveries", headers=auth)
+    assert response.status_code == 200, response.text
+    data: list[dict[str, Any]] = response.json()["data"]
+    return data
+
+
+def test_deliveries_survive_a_crash_mid_flight(env: dict[str, str]) -> None:
+    root = Path(env["CRASH_TEST_ROOT"])
+    port = free_port()  # nothing listens here yet
+    hook_url = f"http://127.0.0.1:{port}/hooks/crash"
+
+    # (a) The receiver is down: events pile up with failed attempts.
+    with run_server(env, root / "first.log") as first, api(first.base_url) as client:
+        auth = login(client)
+        created = client.post("/v1/webhooks", json={"url": hook_url, "events": ["*"]}, headers=auth)
+        assert created.status_code == 201, created.text
+        sub_id, secret = created.json()["id"], created.json()["secret"]
+        for n in range(PETS):
+            pet = client.post("/v1/pets", json={**PET, "name": f"Crash {n}"}, headers=auth)
+            assert pet.status_code == 201, pet.text
+            if n < ORDERS:
+                order = client.post("/v1/orders", json={"petId": pet.json()["id"]}, headers=auth)
+                assert order.status_code == 201, order.text
+
+        def all_failed_once() -> list[dict[str, Any]] | None:
+            found = deliveries(client, auth, sub_id)
+            if len(found) == EVENTS and all(d["attempts"] for d in found):
+                return found
+            return None
+
+        queued = wait_for("a failed attempt for every event", all_failed_once, 30)
+        assert all(d["status"] == "PENDING" for d in queued), queued
+        assert all(a["error"] for d in queued for a in d["attempts"])
+        event_ids = {d["eventId"] for d in queued}
+        assert len(event_ids) == EVENTS
+        assert {d["eventType"] for d in queued} == {
+            "pet.available",
+            "order.created",
+            "pet.statusChanged",
+        }
+
+        # (b) A receiver that takes its time: deliveries are in flight ...
+        with Receiver(port=port, default=Reply(200, "slow", delay=SLOW_ANSWER_SECONDS)) as slow:
+            wait_for("deliveries in flight", lambda: slow.hits() or None, 30)
+            time.sleep(0.5)  # let the rest of the batch arrive
+            # ... (c) when the server dies without any chance to clean up.
+            first.process.kill()
+            first.process.wait(timeout=10)
+            in_flight = len(slow.hits()) - slow.answered
+            assert in_flight > 0, "no delivery was in flight at the crash"
+    assert "delivery batch failed" not in first.log()
+
+    # (d) Restart on the same database; a healthy receiver on the same port.
+    with (
+        Receiver(port=port) as healthy,
+        run_server(env, root / "second.log") as second,
+        api(second.base_url) as client,
+    ):
+        auth = login(client)
+
+        def everything_arrived() -> bool | None:
+            arrived = {hit.webhook_id for hit in healthy.hits()}
+            return True if event_ids <= arrived else None
+
+        # (e) Nothing is lost.
+        wait_for("every event at the receiver", everything_arrived, 60)
+
+        def all_succeeded() -> list[dict[str, Any]] | None:
+            found = deliveries(client, auth, sub_id)
+            return found if all(d["status"] == "SUCCEEDED" for d in found) else None
+
+        final = wait_for("every delivery recorded as SUCCEEDED", all_succeeded, 30)
+        assert {d["eventId"] for d in final} == event_ids
+        for hit in healthy.hits():
+            envelope = verify_signed(hit, secret)
+            assert hit.path == "/hooks/crash"
+            assert hit.webhook_id == envelope["eventId"]
+            assert envelope["eventId"] in event_ids
+        # The attempt cut short by the crash was never recorded; its number was reused.
+        for delivery in final:
+            numbers = [a["attempt"] for a in delivery["attempts"]]
+            assert numbers == list(range(1, len(numbers) + 1)), delivery
+            assert delivery["attempts"][-1]["statusCode"] == 200, delivery
+    assert "delivery batch failed" not in second.log()
+    assert "Traceback" not in second.log()
