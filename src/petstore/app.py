@@ -21,6 +21,8 @@ from petstore.auth.keys import KeyRing
 from petstore.auth.passwords import Passwords
 from petstore.auth.service import LoginThrottle
 from petstore.auth.tokens import TokenService
+from petstore.chat import routes as chat_routes
+from petstore.chat.upstream import UpstreamChat
 from petstore.core.database import create_engine, create_sessionmaker
 from petstore.core.docs import install_docs
 from petstore.core.idempotency import IdempotencyMiddleware
@@ -99,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await keys.load(settings, sessionmaker)
         async with run_worker(app, settings):
             yield
+        if app.state.chat_upstream is not None:
+            await app.state.chat_upstream.aclose()
         await engine.dispose()
 
     app = FastAPI(
@@ -120,6 +124,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.processor = SimulatedProcessor()
     app.state.outbound_policy = OutboundPolicy(settings.outbound_allow)
     app.state.storage = LocalStorage(settings.media_dir)
+    app.state.chat_upstream = (
+        UpstreamChat(
+            settings.chat_base_url,
+            settings.chat_api_key.get_secret_value() if settings.chat_api_key else None,
+            settings.chat_model,
+            settings.chat_timeout_seconds,
+        )
+        if settings.chat_base_url
+        else None
+    )
 
     install_problem_handlers(app)
     routers = (
@@ -130,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         user_routes.router,
         auth_routes.router,
         webhook_routes.router,
+        chat_routes.router,
     )
     for router in routers:
         app.include_router(router)

@@ -232,6 +232,7 @@ def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
             {"name": "User", "description": "Accounts."},
             {"name": "Auth", "description": "Login, tokens and keys."},
             {"name": "Webhooks", "description": "Event subscriptions and their deliveries."},
+            {"name": "Chat", "description": "The pet adoption advisor."},
         ],
     )
     doc["openapi"] = "3.2.0"

@@ -22,6 +22,8 @@ _DESCRIPTIONS: dict[int, str] = {
     415: "The request body's content type is not supported.",
     422: "The request body failed validation (see `errors`).",
     429: "Rate limit exceeded; see Retry-After.",
+    502: "The upstream language model failed.",
+    504: "The upstream language model did not answer in time.",
 }
 
 

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PROBLEM_BASE = "https://petstoreapi.com/errors"
@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=5.0, gt=0)
     webhook_lease_seconds: float = Field(default=60.0, gt=0)
     outbound_allow: str = ""
+
+    # Chat: an OpenAI-compatible upstream instead of the built-in advisor, when set
+    chat_base_url: str | None = None
+    chat_api_key: SecretStr | None = None
+    chat_model: str = "pet-advisor"
+    chat_timeout_seconds: float = Field(default=30.0, gt=0)
 
     # Serve repeated public pet reads from memory while the SQLite database is unchanged.
     read_cache: bool = True

@@ -1,0 +1,1 @@
+"""The pet adoption advisor: OpenAI-compatible chat completions, grounded in the live store."""
