@@ -218,6 +218,28 @@ async def logout(session: AsyncSession, principal: Principal, refresh_token: str
         await revoke_family(session, family_id, now)
 
 
+async def revoke_everything_of(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Refuse every token still alive for this user (an account being deleted): each access
+    token issued at login or refresh is known by its refresh-token row."""
+    now = utcnow()
+    rows = (
+        await session.execute(
+            select(RefreshToken.access_jti, RefreshToken.created_at).where(
+                RefreshToken.user_id == user_id
+            )
+        )
+    ).all()
+    for jti, created_at in rows:
+        expires = _aware(created_at) + timedelta(days=1)  # beyond any access-token lifetime
+        if expires > now:
+            await revoke_access_token(session, jti, expires)
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
 async def is_revoked(session: AsyncSession, jti: str) -> bool:
     return await session.get(RevokedToken, jti) is not None
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.chat.knowledge import best_topics
 from petstore.chat.schemas import Message, Role
-from petstore.core.schemas import minor_to_money
+from petstore.core.schemas import minor_to_money, money_to_minor
 from petstore.pets.models import Pet
 
 SPECIES_WORDS: dict[str, tuple[str, ...]] = {
@@ -50,7 +50,7 @@ RECOMMEND_WORDS = (
 )
 _MONEY = re.compile(
     r"(?:under|below|less than|max(?:imum)?|budget(?: of)?|up to|<)\s*\$?\s*"
-    r"(\d{1,6})(?:\.\d{1,2})?"
+    r"(\d{1,6}(?:\.\d{1,2})?)(?!\d|\.\d|\s*(?:years?|yrs?|months?|weeks?)\b)"
 )
 _YEARS = re.compile(r"(?:under|younger than|less than)\s+(\d{1,2})\s+years?")
 _WORD = re.compile(r"[a-z]+")
@@ -114,7 +114,7 @@ def read_wish(messages: list[Message]) -> Wish:
         if sizes:
             wish = replace(wish, sizes=sizes)
         if money := _MONEY.search(text):
-            wish = replace(wish, max_price_minor=int(money.group(1)) * 100)
+            wish = replace(wish, max_price_minor=money_to_minor(money.group(1)))
         if years := _YEARS.search(text):
             wish = replace(wish, max_age_months=int(years.group(1)) * 12)
         if _has(text, YOUNG_WORDS):
@@ -188,11 +188,19 @@ def read_wish_species(text: str) -> tuple[str, ...]:
 
 async def answer(session: AsyncSession, tenant: str, messages: list[Message], base: str) -> str:
     """The advisor's reply to the conversation."""
-    last_user = next((m.content for m in reversed(messages) if m.role is Role.USER), "")
+    user_messages = [m for m in messages if m.role is Role.USER]
+    last_user = user_messages[-1].content if user_messages else ""
     wish = read_wish(messages)
     topics = best_topics(last_user)
+    # "good with kids please" after "I want a cat" narrows the earlier search.
+    refines = bool(user_messages) and not read_wish(user_messages[-1:]).is_empty()
+    searched_before = any(wants_pets(m.content, read_wish([m])) for m in user_messages[:-1])
     sections: list[str] = []
-    if wants_pets(last_user, wish) or (not topics and not wish.is_empty()):
+    if (
+        wants_pets(last_user, wish)
+        or (not topics and not wish.is_empty())
+        or (refines and searched_before)
+    ):
         sections.append(await _recommend(session, tenant, wish, base))
     for topic in topics:
         if topic.name == "kids" and sections:

@@ -6,6 +6,7 @@ advisor quotes the best-matching topics.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -28,7 +29,7 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "feeding",
-        ("feed", "feeding", "food", "eat", "diet", "meal", "treats"),
+        ("feed", "feeding", "food", "eat", "eats", "eating", "diet", "meal", "meals", "treats"),
         "Feed a complete food made for the species and life stage (puppy, kitten, adult, "
         "senior), split into two meals for adults and three or four for the very young. Keep "
         "fresh water out at all times, change food gradually over a week, and keep treats "
@@ -37,7 +38,7 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "vaccination",
-        ("vaccin", "vaccine", "shots", "jab", "booster", "vet", "health"),
+        ("vaccin*", "shots", "jab", "booster", "vet", "vets", "health"),
         "Every pet we list says whether it is vaccinated. Dogs need core vaccines against "
         "distemper, parvovirus, hepatitis and rabies; cats against panleukopenia, herpes, "
         "calicivirus and rabies; rabbits against myxomatosis and RHD. Puppies and kittens "
@@ -62,7 +63,7 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "kids",
-        ("kid", "kids", "child", "children", "baby", "toddler", "family"),
+        ("kid", "kids", "child", "children", "baby", "toddler", "toddlers", "family"),
         "Pets marked good with kids have lived with or been assessed around children. "
         "Whatever the pet, supervise young children, teach them to let the pet come to them, "
         "and give the pet a place to retreat to.",
@@ -76,7 +77,7 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "neutering",
-        ("neuter", "neutered", "spay", "spayed", "castrat", "fixed"),
+        ("neuter*", "spay*", "castrat*", "fixed"),
         "Neutering prevents unplanned litters, reduces roaming and some cancers, and is done "
         "from about six months. Every listing says whether the pet is already spayed or "
         "neutered.",
@@ -84,10 +85,20 @@ TOPICS: tuple[Topic, ...] = (
 )
 
 
+def _pattern(keyword: str) -> re.Pattern[str]:
+    """Whole words (``fee`` is not in ``feed``); a trailing ``*`` matches any ending."""
+    if keyword.endswith("*"):
+        return re.compile(rf"\b{re.escape(keyword[:-1])}\w*")
+    return re.compile(rf"\b{re.escape(keyword)}\b")
+
+
+_PATTERNS = {topic.name: [_pattern(k) for k in topic.keywords] for topic in TOPICS}
+
+
 def best_topics(text: str, limit: int = 2) -> list[Topic]:
     lowered = text.lower()
     scored = [
-        (sum(lowered.count(word) for word in topic.keywords), index, topic)
+        (sum(len(p.findall(lowered)) for p in _PATTERNS[topic.name]), index, topic)
         for index, topic in enumerate(TOPICS)
     ]
     matched = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))

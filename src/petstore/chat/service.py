@@ -108,6 +108,16 @@ async def plan_stream(
     return StreamPlan(request, None, pets_context(lines))
 
 
+async def _chain(
+    first: list[tuple[str, str | None]], rest: AsyncIterator[tuple[str, str | None]] | None
+) -> AsyncIterator[tuple[str, str | None]]:
+    for item in first:
+        yield item
+    if rest is not None:
+        async for item in rest:
+            yield item
+
+
 async def chunks(plan: StreamPlan, upstream: UpstreamChat | None) -> AsyncIterator[dict[str, Any]]:
     """``chat.completion.chunk`` objects: a role chunk, content deltas, a final chunk."""
     request = plan.request
@@ -127,6 +137,18 @@ async def chunks(plan: StreamPlan, upstream: UpstreamChat | None) -> AsyncIterat
             choice["finishReason"] = finish
         return body
 
+    upstream_events: AsyncIterator[tuple[str, str | None]] | None = None
+    pending: list[tuple[str, str | None]] = []
+    if plan.text is None:
+        assert upstream is not None
+        assert plan.context is not None
+        # Reach the model before the first chunk goes out: if it fails, the client still
+        # gets a 502/504 problem instead of a broken 201 stream.
+        upstream_events = aiter(upstream.stream(request, plan.context))
+        try:
+            pending.append(await anext(upstream_events))
+        except StopAsyncIteration:
+            upstream_events = None
     yield chunk({"role": "assistant", "content": ""})
     produced: list[str] = []
     finish = "STOP"
@@ -138,9 +160,7 @@ async def chunks(plan: StreamPlan, upstream: UpstreamChat | None) -> AsyncIterat
             produced.append(token)
             yield chunk({"content": token})
     else:
-        assert upstream is not None
-        assert plan.context is not None
-        async for delta, reason in upstream.stream(request, plan.context):
+        async for delta, reason in _chain(pending, upstream_events):
             if delta:
                 produced.append(delta)
                 yield chunk({"content": delta})

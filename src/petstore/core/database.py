@@ -30,6 +30,7 @@ from petstore.core.settings import Settings
 logger = logging.getLogger("petstore.database")
 
 WRITE_INTENT = "petstore_write"
+READ_ONLY = "petstore_read_only"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "QUERY"})
 
 
@@ -78,11 +79,15 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Any) -> None:
-        # Writers take the write lock up front. Readers run in autocommit: in WAL mode each
-        # statement sees the latest committed state, and skipping BEGIN/COMMIT saves two
-        # round trips to the driver's thread on every read.
-        if conn.get_execution_options().get(WRITE_INTENT, False):
+        # Writers take the write lock up front. Read-only requests run in autocommit: in WAL
+        # mode each statement sees the latest committed state, and skipping BEGIN/COMMIT
+        # saves two round trips to the driver's thread per read. Everything else (the CLI,
+        # the worker, tests) gets an ordinary transaction.
+        options = conn.get_execution_options()
+        if options.get(WRITE_INTENT, False):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif not options.get(READ_ONLY, False):
+            conn.exec_driver_sql("BEGIN")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -118,8 +123,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request; commit on success, roll back on any error."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
-        if request.method not in SAFE_METHODS:
-            await session.connection(execution_options={WRITE_INTENT: True})
+        intent = READ_ONLY if request.method in SAFE_METHODS else WRITE_INTENT
+        await session.connection(execution_options={intent: True})
         try:
             yield session
         except BaseException:

@@ -118,13 +118,26 @@ class IdempotencyMiddleware:
 
         async def capture_send(message: Message) -> None:
             captured.record(message)
+            last = message["type"] == "http.response.body" and not message.get("more_body")
+            if last:
+                # Store the answer before the client has all of it: a retry sent the moment
+                # the answer arrives must find it (a replay), not an in-flight key (409).
+                await self._settle(maker, row_id, captured)
             await send(message)
 
         try:
             await self.app(scope, replay_receive, capture_send)
         except BaseException:
-            await self._release(maker, row_id)
+            if not captured.settled:
+                await self._release(maker, row_id)
             raise
+        if not captured.settled:
+            await self._settle(maker, row_id, captured)
+
+    async def _settle(
+        self, maker: async_sessionmaker[AsyncSession], row_id: uuid.UUID, captured: _Captured
+    ) -> None:
+        captured.settled = True
         if captured.status is None or captured.status >= 500:
             await self._release(maker, row_id)
         else:
@@ -203,6 +216,7 @@ class _Captured:
         self.headers: list[list[str]] = []
         self.chunks: list[bytes] = []
         self.body_sent = False
+        self.settled = False
 
     def record(self, message: Message) -> None:
         if message["type"] == "http.response.start":

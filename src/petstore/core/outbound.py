@@ -13,7 +13,8 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -56,6 +57,9 @@ class OutboundPolicy:
     def _address_allowed(self, address: IPAddress) -> bool:
         if any(address in network for network in self.networks):
             return True
+        embedded = _embedded_ipv4(address)
+        if embedded is not None:
+            return self._address_allowed(embedded)
         return address.is_global and not address.is_multicast
 
     async def resolve(self, url: str) -> list[IPAddress]:
@@ -75,6 +79,34 @@ class OutboundPolicy:
                 "private, loopback, link-local and metadata addresses are refused"
             )
         return addresses
+
+
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address inside an IPv4-mapped or NAT64 IPv6 address (judged as itself)."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if any(address in network for network in NAT64):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def pinned(url: str, address: IPAddress) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """Address the request to the checked IP, keeping the name for ``Host`` and TLS (SNI and
+    certificate check), so a second DNS answer cannot redirect it (DNS rebinding)."""
+    parts = urlsplit(url)
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    target = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    host_header = parts.netloc.rsplit("@", 1)[-1]
+    extensions: dict[str, Any] = {}
+    if parts.scheme == "https" and parts.hostname:
+        extensions["sni_hostname"] = parts.hostname
+    return target, {"Host": host_header}, extensions
 
 
 async def _lookup(host: str, port: int) -> list[IPAddress]:

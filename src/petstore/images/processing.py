@@ -52,14 +52,52 @@ def invalid(detail: str) -> Problem:
     )
 
 
+SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
+
+
+def _png_end(data: bytes) -> int:
+    """Offset just past the IEND chunk, walking the chunk list from the start."""
+    offset = 8
+    while offset + 12 <= len(data):
+        length = struct.unpack(">I", data[offset : offset + 4])[0]
+        kind = data[offset + 4 : offset + 8]
+        offset += 12 + int(length)
+        if kind == b"IEND":
+            return offset
+    return -1
+
+
+def _jpeg_end(data: bytes) -> int:
+    """Offset just past the EOI marker, walking segments and entropy-coded scans."""
+    offset = 2  # after SOI
+    while offset + 2 <= len(data):
+        if data[offset] != 0xFF:
+            return -1
+        marker = data[offset + 1]
+        if marker == 0xD9:
+            return offset + 2
+        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            offset += 1 if marker == 0xFF else 2
+            continue
+        if offset + 4 > len(data):
+            return -1
+        length = struct.unpack(">H", data[offset + 2 : offset + 4])[0]
+        offset += 2 + int(length)
+        if marker == 0xDA:  # start of scan: skip entropy-coded data up to the next marker
+            while offset + 1 < len(data):
+                if data[offset] == 0xFF and data[offset + 1] not in (0x00, *range(0xD0, 0xD8)):
+                    break
+                offset += 1
+    return -1
+
+
 def _trailing_bytes(data: bytes, fmt: str) -> int:
     """Bytes after the image's own end: a sign of a polyglot (an image with a payload)."""
-    if fmt == "PNG":
-        end = data.rfind(b"IEND")
-        return len(data) - (end + 8) if end != -1 else 0
-    if fmt == "JPEG":
-        end = data.rfind(b"\xff\xd9")
-        return len(data) - (end + 2) if end != -1 else 0
+    if fmt in ("PNG", "JPEG"):
+        end = _png_end(data) if fmt == "PNG" else _jpeg_end(data)
+        if end < 0:
+            raise invalid("The image is broken or truncated (it has no end marker).")
+        return len(data) - end
     if fmt == "WEBP" and len(data) >= 12:
         declared: int = struct.unpack("<I", data[4:8])[0] + 8
         return len(data) - declared
@@ -86,6 +124,8 @@ def _open(data: bytes) -> Image.Image:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise invalid("The image has too many pixels.") from exc
         except UnidentifiedImageError as exc:
+            if data.startswith(SIGNATURES):  # says it is one of ours, but does not decode
+                raise invalid("The image is broken or truncated.") from exc
             raise unsupported(NOT_AN_IMAGE) from exc
         except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
             raise invalid("The image is broken or truncated.") from exc

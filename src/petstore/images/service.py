@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 
 import anyio.to_thread
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.database import Callback, on_commit, on_rollback
@@ -71,6 +71,14 @@ async def add_image(
     on_rollback(session, _remove_files_later(sessionmaker, storage, [key, thumb_key]))
     await storage.put(key, full.data)
     await storage.put(thumb_key, thumb.data)
+
+    async def ensure_files() -> None:
+        # The same content may have been deleted (as another image) while this upload was
+        # in flight; writing again is a no-op when the files are there.
+        await storage.put(key, full.data)
+        await storage.put(thumb_key, thumb.data)
+
+    on_commit(session, ensure_files)
     image = PetImage(
         id=new_id(),
         tenant=pet.tenant,
@@ -137,7 +145,3 @@ async def forget_pet_images(
     keys = [key for pair in rows for key in pair]
     if keys:
         on_commit(session, _remove_files_later(sessionmaker, storage, keys))
-
-
-async def count_for_pet(session: AsyncSession, pet_id: uuid.UUID) -> int:
-    return int(await session.scalar(select(func.count()).where(PetImage.pet_id == pet_id)) or 0)

@@ -20,9 +20,7 @@ class Payment(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant: Mapped[str] = mapped_column(String(36))
     order_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("orders.id", ondelete="CASCADE"))
-    user_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("users.id", ondelete="SET NULL")
-    )
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # kept after the user is deleted
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(16))
@@ -55,9 +53,7 @@ class Receipt(Base):
     payment_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("payments.id", ondelete="CASCADE"), unique=True
     )
-    user_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("users.id", ondelete="SET NULL")
-    )
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # kept after the user is deleted
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -254,7 +254,7 @@ class Receipt(OutputModel):
     id: uuid.UUID
     orderId: uuid.UUID  # noqa: N815
     paymentId: uuid.UUID  # noqa: N815
-    userId: uuid.UUID | None  # noqa: N815
+    userId: uuid.UUID  # noqa: N815
     amount: str
     currency: str
     paymentMethod: str  # noqa: N815
@@ -323,7 +323,7 @@ def receipt_payload(receipt: ReceiptRow, payment: PaymentRow, base: str) -> dict
         "id": str(receipt.id),
         "orderId": str(receipt.order_id),
         "paymentId": str(receipt.payment_id),
-        "userId": str(receipt.user_id) if receipt.user_id else None,
+        "userId": str(receipt.user_id),
         "amount": minor_to_money(receipt.amount_minor),
         "currency": receipt.currency,
         "paymentMethod": payment.method,

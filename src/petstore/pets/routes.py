@@ -289,9 +289,12 @@ async def patch_pet(
     "/v1/pets/{id}",
     operation_id="deletePet",
     summary="Delete a pet",
-    description="Staff only. Honours `If-Match`.",
+    description=(
+        "Staff only. Honours `If-Match`. Removes the pet's images; refused (409) while the pet "
+        "has an order in progress."
+    ),
     status_code=204,
-    responses=responses_for(400, 401, 403, 404, 412),
+    responses=responses_for(400, 401, 403, 404, 409, 412),
 )
 async def delete_pet(request: Request, pet: PetForWrite, session: SessionDep) -> Response:
     require_if_match(request, pet_payload(pet, base_url(request)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -21,9 +21,14 @@ from petstore.pets import repository
 from petstore.pets.models import Pet
 from petstore.pets.repository import PetFilter, PetSort
 from petstore.pets.schemas import PetPatch, PetSearch, PetStatus, PetWrite, pet_payload
+from petstore.store.models import Order
 from petstore.webhooks import outbox
 
 REQUIRED_ON_PATCH = ("name", "species", "ageMonths", "price", "currency", "status")
+
+
+async def find_pet(session: AsyncSession, tenant: str, pet_id: uuid.UUID) -> Pet | None:
+    return await repository.get(session, tenant, pet_id)
 
 
 async def get_pet(
@@ -138,7 +143,20 @@ async def delete_pet(
     sessionmaker: async_sessionmaker[AsyncSession],
     storage: ImageStorage,
 ) -> None:
-    """Delete the pet; its image rows go by cascade, their files once the deletion commits."""
+    """Delete the pet; its image rows go by cascade, their files once the deletion commits.
+
+    A pet with an order in progress cannot be deleted: cancel or complete the order first.
+    """
+    open_order = await session.scalar(
+        select(Order.id)
+        .where(Order.pet_id == pet.id, Order.status.in_(("PLACED", "APPROVED", "SHIPPED")))
+        .limit(1)
+    )
+    if open_order is not None:
+        raise conflict(
+            "The pet has an order in progress; cancel or complete it first.",
+            orderId=str(open_order),
+        )
     await images.forget_pet_images(session, sessionmaker, storage, pet)
     await repository.remove(session, pet)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Uuid
+from sqlalchemy import BigInteger, DateTime, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from petstore.core.database import Base
@@ -21,13 +21,10 @@ class Order(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant: Mapped[str] = mapped_column(String(36))
-    # An order is a financial record: it outlives the pet's and the user's deletion.
-    pet_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("pets.id", ondelete="SET NULL")
-    )
-    user_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("users.id", ondelete="SET NULL")
-    )
+    # An order is a financial record: it keeps the ids of its pet and buyer even after either
+    # is deleted (so no foreign keys to them), like a receipt keeps a customer number.
+    pet_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     status: Mapped[str] = mapped_column(String(16))
     total_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))

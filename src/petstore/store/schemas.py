@@ -66,15 +66,15 @@ class OrderProcessed(OutputModel):
 
 class OrderLinks(OutputModel):
     self: str
-    pet: str | None
+    pet: str
     payments: str
     pay: str
 
 
 class Order(OutputModel):
     id: uuid.UUID
-    petId: uuid.UUID | None  # noqa: N815
-    userId: uuid.UUID | None  # noqa: N815
+    petId: uuid.UUID  # noqa: N815
+    userId: uuid.UUID  # noqa: N815
     status: OrderStatus
     totalAmount: str = Field(examples=["125.50"])  # noqa: N815
     currency: str
@@ -111,8 +111,8 @@ def order_payload(order: OrderRow, base: str) -> dict[str, Any]:
     href = f"{base}/v1/orders/{order.id}"
     return {
         "id": str(order.id),
-        "petId": str(order.pet_id) if order.pet_id else None,
-        "userId": str(order.user_id) if order.user_id else None,
+        "petId": str(order.pet_id),
+        "userId": str(order.user_id),
         "status": order.status,
         "totalAmount": minor_to_money(order.total_minor),
         "currency": order.currency,
@@ -121,7 +121,7 @@ def order_payload(order: OrderRow, base: str) -> dict[str, Any]:
         "updatedAt": rfc3339(order.updated_at),
         "links": {
             "self": href,
-            "pet": f"{base}/v1/pets/{order.pet_id}" if order.pet_id else None,
+            "pet": f"{base}/v1/pets/{order.pet_id}",
             "payments": f"{href}/payments",
             "pay": f"{href}/payment",
         },

@@ -119,9 +119,10 @@ async def move_order(
         return False
     check_transition(current, target)
     pet_status = PET_STATUS_FOR_ORDER.get(target)
-    if pet_status is not None and order.pet_id is not None:
-        pet = await pets.get_pet(session, order.tenant, order.pet_id)
-        await pets.change_status(session, pet, pet_status, actor)
+    if pet_status is not None:
+        pet = await pets.find_pet(session, order.tenant, order.pet_id)
+        if pet is not None:  # a pet deleted after delivery: nothing left to update
+            await pets.change_status(session, pet, pet_status, actor)
     order.status = target.value
     order.updated_at = utcnow()
     await session.flush()

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from petstore.auth.passwords import Passwords
 from petstore.auth.principal import Principal
 from petstore.auth.scopes import Role
+from petstore.auth.service import revoke_everything_of
 from petstore.core.ids import new_id, utcnow
 from petstore.core.problems import Problem, conflict, not_found
 from petstore.users import repository
@@ -114,4 +115,6 @@ def _null_error(field: str) -> dict[str, str]:
 
 
 async def delete_user(session: AsyncSession, user: User) -> None:
+    """Delete the account and refuse every token it still holds."""
+    await revoke_everything_of(session, user.id)
     await repository.remove(session, user)

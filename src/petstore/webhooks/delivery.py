@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.database import WRITE_INTENT
 from petstore.core.ids import new_id, utcnow
-from petstore.core.outbound import OutboundPolicy, OutboundRefused
+from petstore.core.outbound import OutboundPolicy, OutboundRefused, pinned
 from petstore.core.settings import Settings
 from petstore.webhooks import outbox
 from petstore.webhooks.models import Delivery, DeliveryAttempt, ServerSecret, WebhookSubscription
@@ -76,6 +76,17 @@ async def callback_secret(sessionmaker: async_sessionmaker[AsyncSession]) -> str
             session.add(row)
             await session.commit()
         return row.value
+
+
+async def _read_excerpt(response: httpx.Response) -> str:
+    """The start of the answer, as text safe for any database (no NUL characters)."""
+    received = b""
+    async for chunk in response.aiter_bytes():
+        received += chunk
+        if len(received) >= EXCERPT * 4:
+            break
+    text = received.decode(response.encoding or "utf-8", errors="replace")
+    return text[:EXCERPT].replace("\x00", "\ufffd")
 
 
 class DeliveryWorker:
@@ -169,12 +180,14 @@ class DeliveryWorker:
                 continue
             else:
                 secret = subscription.secret
+            # Webhooks go to the subscription's current URL (it may have changed since).
+            url = subscription.url if subscription is not None else delivery.url
             jobs.append(
                 _Job(
                     delivery.id,
                     delivery.event_id,
                     delivery.subscription_id,
-                    delivery.url,
+                    url,
                     delivery.body,
                     secret,
                     delivery.attempts + 1,
@@ -185,19 +198,37 @@ class DeliveryWorker:
     async def _send(self, job: _Job) -> _Result:
         started = time.perf_counter()
         try:
-            await self.policy.resolve(job.url)
+            addresses = await self.policy.resolve(job.url)
         except OutboundRefused as exc:
             return _Result(None, 0, None, f"refused: {exc}", permanent=True)
-        headers = signed_headers(job.secret, str(job.event_id), utcnow(), job.body)
+        url, host, extensions = pinned(job.url, addresses[0])
+        headers = {**signed_headers(job.secret, str(job.event_id), utcnow(), job.body), **host}
+
+        def elapsed() -> int:
+            return int((time.perf_counter() - started) * 1000)
+
         try:
-            response = await self.client.post(job.url, content=job.body, headers=headers)
+            # The whole attempt is bounded, not each read: a receiver that trickles its answer
+            # cannot hold the worker.
+            async with asyncio.timeout(self.settings.webhook_timeout_seconds):
+                async with self.client.stream(
+                    "POST", url, content=job.body, headers=headers, extensions=extensions
+                ) as response:
+                    excerpt = await _read_excerpt(response)
+        except TimeoutError:
+            limit = self.settings.webhook_timeout_seconds
+            return _Result(None, elapsed(), None, f"Timeout: no complete answer within {limit} s")
         except httpx.HTTPError as exc:
-            elapsed = int((time.perf_counter() - started) * 1000)
-            return _Result(None, elapsed, None, f"{type(exc).__name__}: {exc}"[:500])
-        elapsed = int((time.perf_counter() - started) * 1000)
-        return _Result(response.status_code, elapsed, response.text[:EXCERPT], None)
+            return _Result(None, elapsed(), None, f"{type(exc).__name__}: {exc}"[:500])
+        return _Result(response.status_code, elapsed(), excerpt, None)
 
     async def _record(self, job: _Job, result: _Result) -> None:
+        try:
+            await self._store_result(job, result)
+        except Exception:  # one bad row must not lose the others' results
+            logger.exception("could not record delivery attempt %s", job.delivery_id)
+
+    async def _store_result(self, job: _Job, result: _Result) -> None:
         now = utcnow()
         delays = self.settings.retry_delays
         values: dict[str, object] = {

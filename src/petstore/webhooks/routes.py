@@ -163,7 +163,7 @@ async def rotate_secret(sub: Writable, session: SessionDep) -> Response:
     description="Queues a `webhook.test` event for this subscription only.",
     status_code=202,
     response_model=TestEventOut,
-    responses=responses_for(400, 401, 403, 404),
+    responses=responses_for(400, 401, 403, 404, 409),
 )
 async def test_webhook(sub: Writable, session: SessionDep) -> Response:
     event = await service.send_test(session, sub)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from petstore.auth.principal import Principal
 from petstore.core.ids import new_id, rfc3339, utcnow
 from petstore.core.outbound import OutboundPolicy, OutboundRefused
-from petstore.core.problems import not_found, validation_failed
+from petstore.core.problems import conflict, not_found, validation_failed
 from petstore.webhooks import outbox
 from petstore.webhooks.models import Delivery, DeliveryAttempt, OutboxEvent, WebhookSubscription
 from petstore.webhooks.schemas import WebhookCreate, WebhookUpdate
@@ -104,6 +104,8 @@ async def rotate_secret(session: AsyncSession, sub: WebhookSubscription) -> str:
 
 
 async def send_test(session: AsyncSession, sub: WebhookSubscription) -> OutboxEvent:
+    if sub.status != "ACTIVE":
+        raise conflict("The subscription is disabled; enable it to receive events.")
     return await outbox.emit_to(
         session,
         sub,
