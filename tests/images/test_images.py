@@ -30,7 +30,7 @@ from starlette.requests import Request
 
 from petstore.app import create_app
 from petstore.auth.scopes import Role
-from petstore.core.database import get_session, on_commit
+from petstore.core.database import get_session, on_commit, on_rollback
 from petstore.core.ids import new_id
 from petstore.images import service as images_service
 from petstore.images.models import PetImage
@@ -806,6 +806,42 @@ async def test_a_failed_upload_keeps_a_file_another_image_already_uses(
     assert (await client.get(existing["thumbnailUrl"])).status_code == 200
 
 
+class InFlightUpload:
+    """An upload request to a pet, run up to (not including) its commit, as a callback."""
+
+    def __init__(self, app: FastAPI, tenant: str, pet_id: str, data: bytes) -> None:
+        self.app, self.tenant, self.pet_id, self.data = app, tenant, uuid.UUID(pet_id), data
+        self.sessions: AsyncGenerator[AsyncSession, None] | None = None
+        self.image: PetImage | None = None
+
+    async def start(self) -> None:
+        state = self.app.state
+        self.sessions = request_transaction(self.app)
+        session = await anext(self.sessions)
+        row = await pets_service.get_pet(session, self.tenant, self.pet_id, for_update=True)
+        self.image = await images_service.add_image(
+            session, state.sessionmaker, state.storage, row, self.data, None, BASE
+        )
+
+    async def commit(self) -> str:
+        assert self.sessions is not None
+        assert self.image is not None, "the upload did not run"
+        with pytest.raises(StopAsyncIteration):
+            await anext(self.sessions)  # commit, then the after-commit callbacks
+        return images_service.image_url(BASE, self.pet_id, self.image.id)
+
+
+async def assert_served(client: httpx.AsyncClient, url: str, media: Path) -> None:
+    served = await client.get(url)
+    assert served.status_code == 200, served.text
+    thumb = await client.get(f"{url}?size=thumb")
+    assert thumb.status_code == 200, thumb.text
+    assert stored_names(media) == {
+        f"{hashlib.sha256(served.content).hexdigest()}.jpg",
+        f"{hashlib.sha256(thumb.content).hexdigest()}.jpg",
+    }
+
+
 async def test_a_file_deleted_while_another_upload_of_it_is_in_flight_survives(
     app: FastAPI,
     client: httpx.AsyncClient,
@@ -814,50 +850,66 @@ async def test_a_file_deleted_while_another_upload_of_it_is_in_flight_survives(
     make_pet: MakePet,
     media: Path,
 ) -> None:
-    """Image A is deleted while a request uploading the same content (image B) runs: B's
-    transaction found the file already there (so wrote nothing) and commits after A's
-    post-commit clean-up looked for other users. B's file must still exist afterwards.
+    """Image A is deleted while a request uploading the same content (image B) runs: B found
+    the files already there (so wrote nothing) and commits after A's post-commit clean-up
+    looked for other users of the files. B's files must still exist afterwards.
 
-    The interleaving is made deterministic with an after-commit callback of A's request
-    that starts B's request (B uploads, then A's clean-up runs, then B commits)."""
+    Deterministic: an after-commit callback of A's request, registered before A's clean-up,
+    runs B up to its commit; then A's clean-up runs; then B commits."""
     data = picture("JPEG", (400, 300))
     pet_a, pet_b = await make_pet(), await make_pet(name="B")
     image_a = await uploaded(client, pet_a["id"], data, staff.auth)
+    b = InFlightUpload(app, tenant, pet_b["id"], data)
     state = app.state
-    b_requests: list[AsyncGenerator[AsyncSession, None]] = []
-    b_images: list[PetImage] = []
-
-    async def upload_b() -> None:
-        b_sessions = request_transaction(app)
-        session_b = await anext(b_sessions)
-        b_requests.append(b_sessions)
-        row_b = await pets_service.get_pet(
-            session_b, tenant, uuid.UUID(pet_b["id"]), for_update=True
-        )
-        b_images.append(
-            await images_service.add_image(
-                session_b, state.sessionmaker, state.storage, row_b, data, None, BASE
-            )
-        )
 
     a_sessions = request_transaction(app)
     session_a = await anext(a_sessions)
-    on_commit(session_a, upload_b)  # runs right after A commits, before A's clean-up
+    on_commit(session_a, b.start)
     row_a = await pets_service.get_pet(session_a, tenant, uuid.UUID(pet_a["id"]), for_update=True)
     loaded_a = await images_service.get_image(session_a, tenant, row_a.id, uuid.UUID(image_a["id"]))
     await images_service.delete_image(session_a, state.sessionmaker, state.storage, row_a, loaded_a)
     with pytest.raises(StopAsyncIteration):
-        await anext(a_sessions)  # commit A, then its callbacks
-    assert len(b_images) == 1
-    with pytest.raises(StopAsyncIteration):
-        await anext(b_requests[0])  # commit B
+        await anext(a_sessions)  # commit A, then run B, then A's clean-up
+    url = await b.commit()
 
-    url = images_service.image_url(BASE, uuid.UUID(pet_b["id"]), b_images[0].id)
     assert await photos(client, pet_b["id"]) == [url]
-    served = await client.get(url)
-    assert served.status_code == 200, served.text
-    assert (await client.get(f"{url}?size=thumb")).status_code == 200
-    assert len(stored_files(media)) == 2
+    await assert_served(client, url, media)
+
+
+async def test_a_file_removed_by_a_failed_upload_while_another_upload_of_it_is_in_flight_survives(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    tenant: str,
+    make_pet: MakePet,
+    media: Path,
+) -> None:
+    """Upload A writes new files and then fails, while upload B of the same content runs: B
+    found the files there (so wrote nothing) and commits after A's rollback clean-up looked
+    for other users of the files. B's files must still exist afterwards.
+
+    Deterministic: an after-rollback callback of A's request, registered before A's
+    clean-up, runs B up to its commit; then A's clean-up runs; then B commits."""
+    data = picture("JPEG", (400, 300))
+    pet_a, pet_b = await make_pet(), await make_pet(name="B")
+    b = InFlightUpload(app, tenant, pet_b["id"], data)
+    state = app.state
+
+    a_sessions = request_transaction(app)
+    session_a = await anext(a_sessions)
+    on_rollback(session_a, b.start)
+    row_a = await pets_service.get_pet(session_a, tenant, uuid.UUID(pet_a["id"]), for_update=True)
+    await images_service.add_image(
+        session_a, state.sessionmaker, state.storage, row_a, data, None, BASE
+    )
+    assert len(stored_files(media)) == 2  # A wrote the files
+    with pytest.raises(RuntimeError, match="after the upload"):
+        await a_sessions.athrow(RuntimeError("failed after the upload"))
+    url = await b.commit()
+
+    assert await image_rows(app, pet_a["id"]) == []
+    assert await photos(client, pet_a["id"]) == []
+    assert await photos(client, pet_b["id"]) == [url]
+    await assert_served(client, url, media)
 
 
 # --------------------------------------------------------------------------- concurrency

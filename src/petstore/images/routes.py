@@ -116,7 +116,7 @@ async def _read_upload(request: Request, max_bytes: int) -> tuple[bytes, str | N
     ),
     status_code=201,
     response_model=UploadResult,
-    responses=responses_for(401, 403, 404, body=True),
+    responses=responses_for(401, 403, 404, 409, body=True),
     openapi_extra={"requestBody": UPLOAD_BODY},
 )
 async def upload_image(request: Request, pet: PetForWrite, session: SessionDep) -> Response:

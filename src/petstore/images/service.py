@@ -17,11 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.database import Callback, on_commit, on_rollback
 from petstore.core.ids import new_id, utcnow
-from petstore.core.problems import not_found
+from petstore.core.problems import conflict, not_found
 from petstore.images.models import PetImage
 from petstore.images.processing import process
 from petstore.images.storage import ImageStorage, content_key
 from petstore.pets.models import Pet
+from petstore.pets.schemas import MAX_PHOTOS
 
 
 def image_url(base: str, pet_id: uuid.UUID, image_id: uuid.UUID) -> str:
@@ -64,6 +65,8 @@ async def add_image(
     metadata: str | None,
     base: str,
 ) -> PetImage:
+    if len(pet.photos or []) >= MAX_PHOTOS:
+        raise conflict(f"A pet has at most {MAX_PHOTOS} photos; delete one first.")
     processed = await anyio.to_thread.run_sync(process, data)  # CPU-bound: off the event loop
     full, thumb = processed.image, processed.thumbnail
     key = content_key(full.data, full.extension)

@@ -77,6 +77,7 @@ AgeMonths = Annotated[int, Strict(), Field(ge=0, le=1200, examples=[24]), JSON_I
 ShortText = Annotated[str, Field(max_length=100)]
 LongText = Annotated[str, Field(max_length=2000)]
 PhotoUrl = Annotated[str, Field(min_length=1, max_length=2048)]
+MAX_PHOTOS = 20
 
 
 class MedicalInfo(InputModel):
@@ -119,7 +120,7 @@ class PetWrite(InputModel):
     goodWithKids: StrictBool | None = None  # noqa: N815
     description: LongText | None = None
     medicalInfo: MedicalInfo | None = None  # noqa: N815
-    photos: Annotated[list[PhotoUrl], Field(max_length=20)] | None = None
+    photos: Annotated[list[PhotoUrl], Field(max_length=MAX_PHOTOS)] | None = None
 
     _aliases = model_validator(mode="before")(_price_alias)
 
@@ -143,7 +144,7 @@ class PetPatch(InputModel):
     goodWithKids: StrictBool | None = None  # noqa: N815
     description: LongText | None = None
     medicalInfo: MedicalInfo | None = None  # noqa: N815
-    photos: Annotated[list[PhotoUrl], Field(max_length=20)] | None = None
+    photos: Annotated[list[PhotoUrl], Field(max_length=MAX_PHOTOS)] | None = None
 
     _aliases = model_validator(mode="before")(_price_alias)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
@@ -134,7 +135,22 @@ async def patch_pet(session: AsyncSession, actor: Principal, pet: Pet, patch: Pe
             ],
         )
     merged = merge_patch(_write_fields(pet), raw)
-    return await replace_pet(session, actor, pet, PetWrite.model_validate(merged))
+    try:
+        replacement = PetWrite.model_validate(merged)
+    except ValidationError as exc:  # the patch is valid alone but not applied to this pet
+        raise Problem(
+            422,
+            "The pet would be invalid after this patch.",
+            errors=[
+                {
+                    "field": ".".join(str(p) for p in e["loc"]) or "body",
+                    "message": e["msg"],
+                    "code": e["type"],
+                }
+                for e in exc.errors()
+            ],
+        ) from exc
+    return await replace_pet(session, actor, pet, replacement)
 
 
 async def delete_pet(
