@@ -103,3 +103,21 @@ def run_server(env: dict[str, str], log_path: Path, workers: int = 1) -> Iterato
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def create_staff(env: dict[str, str], username: str, password: str, tenant: str = "") -> None:
+    """A staff account made the way an operator makes one: with the CLI."""
+    tenant_args = ["--tenant", tenant] if tenant else []
+    petstore(
+        env,
+        "user",
+        "create",
+        "--staff",
+        *tenant_args,
+        "--username",
+        username,
+        "--email",
+        f"{username}@example.com",
+        "--password-stdin",
+        stdin=password + "\n",
+    )

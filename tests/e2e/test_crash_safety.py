@@ -24,8 +24,8 @@ from tests.conftest import (
     POSTGRES_URL,
     _fresh_postgres_database,
 )
-from tests.e2e.server import free_port, petstore, run_server, server_env
-from tests.webhooks.test_routes import Receiver, Reply, verify_signed
+from tests.e2e.server import create_staff, free_port, petstore, run_server, server_env
+from tests.webhooks.support import Receiver, Reply, verify_signed
 
 pytestmark = [pytest.mark.e2e]
 
@@ -81,20 +81,7 @@ def env(
     )
     environment["CRASH_TEST_ROOT"] = str(root)
     petstore(environment, "migrate")
-    petstore(
-        environment,
-        "user",
-        "create",
-        "--staff",
-        "--tenant",
-        TENANT,
-        "--username",
-        STAFF,
-        "--email",
-        f"{STAFF}@example.com",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    create_staff(environment, STAFF, PASSWORD, TENANT)
     try:
         yield environment
     finally:

@@ -23,7 +23,7 @@ from tests.conftest import (
     PROBLEM_BASE,
     _fresh_postgres_database,
 )
-from tests.e2e.server import RunningServer, petstore, run_server, server_env
+from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
 
 pytestmark = [pytest.mark.e2e]
 
@@ -58,20 +58,7 @@ def server(
         url = asyncio.run(_fresh_postgres_database(db_name))
     env = server_env(url)
     petstore(env, "migrate")
-    petstore(
-        env,
-        "user",
-        "create",
-        "--staff",
-        "--tenant",
-        tenant,
-        "--username",
-        STAFF,
-        "--email",
-        f"{STAFF}@example.com",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    create_staff(env, STAFF, PASSWORD, tenant)
     try:
         with run_server(env, root / "server.log", workers=1) as running:
             yield running

@@ -31,7 +31,7 @@ from petstore.migrations.runner import upgrade
 from petstore.users import service as users_service
 from petstore.users.schemas import UserCreate
 from tests.conftest import PASSWORD, Account, fast_settings
-from tests.e2e.server import RunningServer, petstore, run_server, server_env
+from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
 
 YEAR = datetime.now(UTC).year
 HOLDER = "Zelda Quixote-Cardholder"
@@ -348,18 +348,7 @@ async def test_no_table_holds_card_data(
 def debug_server(tmp_path: Path) -> Iterator[RunningServer]:
     env = server_env(f"sqlite+aiosqlite:///{tmp_path / 'server.db'}", PETSTORE_LOG_LEVEL="DEBUG")
     petstore(env, "migrate")
-    petstore(
-        env,
-        "user",
-        "create",
-        "--staff",
-        "--username",
-        "cardstaff",
-        "--email",
-        "cardstaff@example.com",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    create_staff(env, "cardstaff", PASSWORD)
     with run_server(env, tmp_path / "server.log") as server:
         yield server
 

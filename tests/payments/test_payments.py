@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import PASSWORD, PET, Account, AccountFactory, assert_problem
-from tests.e2e.server import RunningServer, petstore, run_server, server_env
+from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
 
 MakePet = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -558,18 +558,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     root = tmp_path_factory.mktemp("payments-server")
     env = server_env(f"sqlite+aiosqlite:///{root / 'payments.db'}")
     petstore(env, "migrate")
-    petstore(
-        env,
-        "user",
-        "create",
-        "--staff",
-        "--username",
-        "paystaff",
-        "--email",
-        "paystaff@example.com",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    create_staff(env, "paystaff", PASSWORD)
     with run_server(env, root / "server.log") as running:
         yield running
 

@@ -8,7 +8,7 @@ import asyncio
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from petstore.webhooks import outbox
 from petstore.webhooks.delivery import DeliveryWorker, callback_secret
 from petstore.webhooks.models import Delivery, DeliveryAttempt
 from tests.conftest import Account, AccountFactory, assert_problem
-from tests.webhooks.test_routes import (
+from tests.webhooks.support import (
     Receiver,
     Reply,
     deliver_until,
@@ -37,25 +37,6 @@ from tests.webhooks.test_routes import (
 
 MakePet = Callable[..., Awaitable[dict[str, Any]]]
 ATTEMPTS = 5  # webhook_settings' schedule: "0,0.1,0.1,0.1,0.1"
-
-
-@pytest.fixture(scope="module")
-async def app(database_url: str) -> AsyncIterator[FastAPI]:
-    async with running_app(webhook_settings(database_url)) as application:
-        yield application
-
-
-@pytest.fixture
-async def worker(app: FastAPI) -> AsyncIterator[DeliveryWorker]:
-    delivery_worker = DeliveryWorker(app.state.sessionmaker, app.state.settings)
-    yield delivery_worker
-    await delivery_worker.aclose()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as running:
-        yield running
 
 
 async def send_test(client: httpx.AsyncClient, account: Account, sub: dict[str, Any]) -> str:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
@@ -23,42 +22,21 @@ from petstore.store.schemas import OrderCreate
 from petstore.webhooks.delivery import DeliveryWorker
 from petstore.webhooks.models import Delivery, OutboxEvent
 from tests.conftest import Account, AccountFactory
-from tests.webhooks.test_routes import (
+from tests.webhooks.support import (
     MERGE_PATCH,
     RFC3339,
     Hit,
     Receiver,
     deliver_until,
     deliveries_of,
-    running_app,
     settle,
     subscribe,
     verify_signed,
-    webhook_settings,
 )
 
 MakePet = Callable[..., Awaitable[dict[str, Any]]]
 VISA = "4242424242424242"
 DECLINED_CARD = "4000000000000002"
-
-
-@pytest.fixture(scope="module")
-async def app(database_url: str) -> AsyncIterator[FastAPI]:
-    async with running_app(webhook_settings(database_url)) as application:
-        yield application
-
-
-@pytest.fixture
-async def worker(app: FastAPI) -> AsyncIterator[DeliveryWorker]:
-    delivery_worker = DeliveryWorker(app.state.sessionmaker, app.state.settings)
-    yield delivery_worker
-    await delivery_worker.aclose()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as running:
-        yield running
 
 
 class Inbox:
