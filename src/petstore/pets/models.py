@@ -21,6 +21,7 @@ class Pet(Base):
         Index("ix_pets_tenant_status_size", "tenant", "status", "size", "id"),
         Index("ix_pets_tenant_status_age", "tenant", "status", "age_months"),
         Index("ix_pets_tenant_status_price", "tenant", "status", "price_minor"),
+        Index("ix_pets_tenant_status_name", "tenant", "status", "name"),
         Index("ix_pets_tenant_status_kids", "tenant", "status", "good_with_kids", "id"),
     )
 
