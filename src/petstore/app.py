@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -32,6 +33,7 @@ from petstore.core.outbound import OutboundPolicy
 from petstore.core.problems import install_problem_handlers
 from petstore.core.ratelimit import MemoryRateLimitStore, RateLimitMiddleware, RateLimitStore
 from petstore.core.readcache import ReadCacheMiddleware, SqliteChangeProbe
+from petstore.core.secrets import server_secret
 from petstore.core.settings import Settings
 from petstore.images import routes as image_routes
 from petstore.images.routes import MULTIPART_OVERHEAD, UPLOAD_PATH
@@ -75,6 +77,10 @@ async def run_worker(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
         await worker.aclose()
 
 
+def new_hex_key() -> str:
+    return secrets.token_hex(32)
+
+
 def sqlite_probe(settings: Settings) -> SqliteChangeProbe | None:
     url = make_url(settings.database_url)
     if not settings.read_cache or not url.drivername.startswith("sqlite"):
@@ -99,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "Never run this mode with real data."
             )
         await keys.load(settings, sessionmaker)
+        fingerprint = await server_secret(sessionmaker, "idempotency_fingerprint", new_hex_key)
+        app.state.fingerprint_key = bytes.fromhex(fingerprint)
         async with run_worker(app, settings):
             yield
         if app.state.chat_upstream is not None:
@@ -183,6 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sessionmaker=current_sessionmaker,
         owner_func=caller_key,
         ttl_seconds=settings.idempotency_ttl_seconds,
+        fingerprint_key=lambda: app.state.fingerprint_key,
         problem_base=settings.problem_base,
         exempt_paths=NO_IDEMPOTENCY_PATHS,
     )

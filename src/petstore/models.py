@@ -6,6 +6,7 @@ from __future__ import annotations
 def import_all_models() -> None:
     import petstore.auth.models
     import petstore.core.idempotency
+    import petstore.core.secrets
     import petstore.images.models
     import petstore.payments.models
     import petstore.pets.models

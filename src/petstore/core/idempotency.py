@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -71,12 +72,14 @@ class IdempotencyMiddleware:
         owner_func: OwnerFunc,
         ttl_seconds: int,
         problem_base: str,
+        fingerprint_key: Callable[[], bytes],
         exempt_paths: frozenset[str] = frozenset(),
     ) -> None:
         self.app = app
         self.sessionmaker = sessionmaker
         self.owner_func = owner_func
         self.ttl = timedelta(seconds=ttl_seconds)
+        self.fingerprint_key = fingerprint_key
         self.problem_base = problem_base
         self.exempt_paths = exempt_paths
 
@@ -98,7 +101,7 @@ class IdempotencyMiddleware:
             return
         body = await _read_body(receive)
         owner = f"{header(scope, b'x-tenant-id') or ''}|{await self.owner_func(scope)}"
-        fingerprint = _fingerprint(scope, body)
+        fingerprint = _fingerprint(self.fingerprint_key(), scope, body)
         maker = self.sessionmaker()
         outcome = await self._reserve(maker, owner, key, fingerprint)
         if isinstance(outcome, Problem):
@@ -242,8 +245,10 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-def _fingerprint(scope: Scope, body: bytes) -> str:
-    digest = hashlib.sha256()
+def _fingerprint(key: bytes, scope: Scope, body: bytes) -> str:
+    """A keyed hash (HMAC) of the request: bodies can carry card numbers, and an unkeyed hash
+    of a card number is not safe to keep."""
+    digest = hmac.new(key, digestmod=hashlib.sha256)
     digest.update(scope["method"].encode())
     digest.update(b"\0" + scope["path"].encode() + b"\0")
     # The same JSON with other whitespace or key order is the same request.

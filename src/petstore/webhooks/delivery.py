@@ -26,9 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from petstore.core.database import WRITE_INTENT
 from petstore.core.ids import new_id, utcnow
 from petstore.core.outbound import OutboundPolicy, OutboundRefused, pinned
+from petstore.core.secrets import server_secret
 from petstore.core.settings import Settings
 from petstore.webhooks import outbox
-from petstore.webhooks.models import Delivery, DeliveryAttempt, ServerSecret, WebhookSubscription
+from petstore.webhooks.models import Delivery, DeliveryAttempt, WebhookSubscription
 from petstore.webhooks.signing import new_secret, signed_headers
 
 logger = logging.getLogger("petstore.webhooks")
@@ -63,19 +64,8 @@ class _Result:
 
 
 async def callback_secret(sessionmaker: async_sessionmaker[AsyncSession]) -> str:
-    """The server's own secret for signing callbacks, made once and shared via the database."""
-    async with sessionmaker() as session:
-        row = await session.get(ServerSecret, CALLBACK_SECRET)
-        if row is not None:
-            return row.value
-    async with sessionmaker() as session:
-        await session.connection(execution_options={WRITE_INTENT: True})
-        row = await session.get(ServerSecret, CALLBACK_SECRET)
-        if row is None:
-            row = ServerSecret(name=CALLBACK_SECRET, value=new_secret(), created_at=utcnow())
-            session.add(row)
-            await session.commit()
-        return row.value
+    """The server's own secret for signing callbacks, shared via the database."""
+    return await server_secret(sessionmaker, CALLBACK_SECRET, new_secret)
 
 
 async def _read_excerpt(response: httpx.Response) -> str:

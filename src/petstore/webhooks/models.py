@@ -88,13 +88,3 @@ class DeliveryAttempt(Base):
     response_excerpt: Mapped[str | None] = mapped_column(String(1024))
     error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class ServerSecret(Base):
-    """Secrets the server makes for itself once and shares across processes (callbacks)."""
-
-    __tablename__ = "server_secrets"
-
-    name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
