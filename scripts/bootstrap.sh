@@ -182,6 +182,12 @@ PY
     fi
     rm -f "$log"
 
+    # The lock must hold every dependency of the project: pip check names any that is missing.
+    if ! "$venv/bin/python" -m pip check >&2; then
+        _petstore_bootstrap_log "pip check failed: requirements-dev.lock is incomplete"
+        return 1
+    fi
+
     printf '%s' "$want" >"$stamp"
     _petstore_bootstrap_log "done"
 }
