@@ -17,10 +17,10 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.database import WRITE_INTENT
@@ -121,8 +121,7 @@ class DeliveryWorker:
         if not jobs:
             return 0
         results = await asyncio.gather(*(self._send(job) for job in jobs))
-        for job, result in zip(jobs, results, strict=True):
-            await self._record(job, result)
+        await self._record(list(zip(jobs, results, strict=True)))
         return len(jobs)
 
     async def _claim(self) -> list[_Job]:
@@ -212,50 +211,68 @@ class DeliveryWorker:
             return _Result(None, elapsed(), None, f"{type(exc).__name__}: {exc}"[:500])
         return _Result(response.status_code, elapsed(), excerpt, None)
 
-    async def _record(self, job: _Job, result: _Result) -> None:
+    async def _record(self, outcomes: list[tuple[_Job, _Result]]) -> None:
+        """Record a batch in one transaction; if that fails, one by one, so that one bad
+        row cannot lose the others' results."""
         try:
-            await self._store_result(job, result)
-        except Exception:  # one bad row must not lose the others' results
-            logger.exception("could not record delivery attempt %s", job.delivery_id)
+            await self._store(outcomes)
+        except Exception:
+            logger.exception("recording a batch of deliveries failed; recording one by one")
+            for outcome in outcomes:
+                try:
+                    await self._store([outcome])
+                except Exception:
+                    logger.exception("could not record delivery %s", outcome[0].delivery_id)
 
-    async def _store_result(self, job: _Job, result: _Result) -> None:
-        now = utcnow()
+    def _next_state(self, job: _Job, result: _Result, now: datetime) -> dict[str, object]:
         delays = self.settings.retry_delays
         values: dict[str, object] = {
+            "id": job.delivery_id,
             "attempts": job.attempt,
             "locked_until": None,
             "last_status_code": result.status_code,
             "last_error": result.error,
             "updated_at": now,
+            "status": "PENDING",
+            "next_attempt_at": None,
         }
-        disable = result.status_code == 410 and job.subscription_id is not None
         if result.ok:
-            values.update(status="SUCCEEDED", next_attempt_at=None)
-        elif disable or result.permanent or job.attempt >= len(delays):
-            values.update(status="FAILED", next_attempt_at=None)
+            values["status"] = "SUCCEEDED"
+        elif self._disables(job, result) or result.permanent or job.attempt >= len(delays):
+            values["status"] = "FAILED"
         else:
             values["next_attempt_at"] = now + timedelta(seconds=delays[job.attempt])
+        return values
+
+    @staticmethod
+    def _disables(job: _Job, result: _Result) -> bool:
+        return result.status_code == 410 and job.subscription_id is not None
+
+    async def _store(self, outcomes: list[tuple[_Job, _Result]]) -> None:
+        now = utcnow()
+        attempts = [
+            {
+                "id": new_id(),
+                "delivery_id": job.delivery_id,
+                "attempt": job.attempt,
+                "status_code": result.status_code,
+                "latency_ms": result.latency_ms,
+                "response_excerpt": result.excerpt,
+                "error": result.error,
+                "created_at": now,
+            }
+            for job, result in outcomes
+        ]
+        states = [self._next_state(job, result, now) for job, result in outcomes]
+        gone = {job.subscription_id for job, result in outcomes if self._disables(job, result)}
         async with self.sessionmaker() as session:
             await session.connection(execution_options={WRITE_INTENT: True})
-            session.add(
-                DeliveryAttempt(
-                    id=new_id(),
-                    delivery_id=job.delivery_id,
-                    attempt=job.attempt,
-                    status_code=result.status_code,
-                    latency_ms=result.latency_ms,
-                    response_excerpt=result.excerpt,
-                    error=result.error,
-                    created_at=now,
-                )
-            )
-            await session.execute(
-                update(Delivery).where(Delivery.id == job.delivery_id).values(**values)
-            )
-            if disable:
+            await session.execute(insert(DeliveryAttempt), attempts)
+            await session.execute(update(Delivery), states)  # bulk update by primary key
+            if gone:
                 await session.execute(
                     update(WebhookSubscription)
-                    .where(WebhookSubscription.id == job.subscription_id)
+                    .where(WebhookSubscription.id.in_(gone))
                     .values(
                         status="DISABLED",
                         disabled_reason="the endpoint answered 410 Gone",
