@@ -7,4 +7,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/bootstrap.sh
+# Readable logs in a terminal; deployments keep the default JSON lines.
+export PETSTORE_LOG_JSON="${PETSTORE_LOG_JSON:-false}"
 exec .venv/bin/petstore serve --demo "$@"
