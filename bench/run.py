@@ -3,11 +3,20 @@
 Both servers run side by side in the same run with the same uvicorn settings (one worker,
 uvloop, httptools, no access log, no proxy-headers middleware). Scenarios, in order::
 
-    hello (1st)  ->  pet_by_id  ->  pet_list  ->  hello (2nd)
+    hello (1st)  ->  pet_by_id  ->  pet_list  ->  order_create  ->  order_pay_flow  ->  hello (2nd)
 
 Each gets a short warm-up, then a measured ``wrk -t1 -c<connections> -d<duration>s --latency``
 run. The baseline is the mean of the two hello runs (this cancels slow drift of the machine),
 and each petstore scenario is reported as a ratio of that baseline.
+
+The two write scenarios run as a staff account (created with ``petstore user create --staff``
+before the server starts, logged in with ``POST /v1/auth/tokens``). ``order_create`` orders a
+different AVAILABLE pet on every request; ``order_pay_flow`` orders a pet, then pays that order
+(its Lua script reads the order's id, amount and currency from the 201 body) and also reports
+completed flows (successful payments) per second. Each pet can be ordered once, so the
+AVAILABLE pets are split into disjoint pools (per scenario, and per warm-up and measured run);
+a script that runs out of pets sends ``GET /healthz`` instead and counts it as "exhausted",
+which marks the scenario invalid (seed more ``--pets`` or shorten ``--duration``).
 
 Run from anywhere (paths are resolved from this file)::
 
@@ -26,6 +35,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -49,6 +59,21 @@ HOST = "127.0.0.1"
 TARGETS: dict[str, float] = {"pet_by_id": 0.5, "pet_list": 0.3}
 
 ID_PAGES = 10  # pages of 100 ids fetched for the pet_by_id scenario (~1000 ids)
+# Share of the AVAILABLE pets given to order_create; order_pay_flow gets the rest. A flow takes
+# one pet per two requests (and a payment costs more than an order), so it needs fewer per second.
+ORDER_CREATE_SHARE = 0.6
+WRITE_SCENARIOS = ("order_create", "order_pay_flow")
+STAFF_USERNAME = "bench-staff"
+STAFF_EMAIL = "bench@example.com"
+TOKEN_TTL_S = 86_400  # the server's maximum: the token outlives any run
+CARD_SOURCE: dict[str, Any] = {
+    "object": "card",
+    "name": "Bench",
+    "number": "4242424242424242",
+    "cvc": "123",
+    "expMonth": 12,
+    "expYear": 2030,
+}
 STARTUP_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
 OTHER_CPU_WARNING = 0.15  # cores used by other processes during a run that taint it
@@ -74,10 +99,18 @@ class WrkResult:
     server_cpu: float = 0.0  # cores the measured server used (all its threads)
     wrk_cpu: float = 0.0  # cores wrk used
     other_cpu: float = 0.0  # cores used by everything else on the machine: should be ~0
+    # Write scenarios: what the Lua script counted (orders_ok, payments_ok, exhausted, ...).
+    counters: dict[str, int] = field(default_factory=dict)
+    flows_per_s: float | None = None  # order_pay_flow: successful payments per second
+
+    @property
+    def script_problems(self) -> int:
+        """Requests the Lua script could not make or understand: they taint the figures."""
+        return self.counters.get("exhausted", 0) + self.counters.get("unparsed", 0)
 
     @property
     def error_count(self) -> int:
-        return self.non_2xx_3xx + sum(self.socket_errors.values())
+        return self.non_2xx_3xx + sum(self.socket_errors.values()) + self.script_problems
 
 
 @dataclass
@@ -136,9 +169,18 @@ def free_port() -> int:
         return port
 
 
-def run_cli(args: Sequence[str], env: dict[str, str], what: str) -> None:
+def run_cli(
+    args: Sequence[str], env: dict[str, str], what: str, stdin_text: str | None = None
+) -> None:
     done = subprocess.run(
-        list(args), env=env, cwd=REPO_ROOT, capture_output=True, text=True, check=False
+        list(args),
+        env=env,
+        cwd=REPO_ROOT,
+        input=stdin_text,
+        stdin=subprocess.DEVNULL if stdin_text is None else None,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise BenchError(
@@ -258,6 +300,213 @@ def write_lua(ids: Sequence[str], path: Path) -> None:
     )
 
 
+def collect_available_pet_ids(server: Server) -> list[str]:
+    """Every AVAILABLE pet's id, from ``GET /v1/pets?status=AVAILABLE`` page by page."""
+    url = server.base_url + "/v1/pets"
+    ids: list[str] = []
+    with httpx.Client(timeout=10.0) as client:
+        page, total_pages = 1, 1
+        while page <= total_pages:
+            response = client.get(url, params={"status": "AVAILABLE", "limit": 100, "page": page})
+            response.raise_for_status()
+            body = response.json()
+            total_pages = int(body["pagination"]["totalPages"])
+            ids.extend(pet["id"] for pet in body["data"] if pet["status"] == "AVAILABLE")
+            page += 1
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        raise BenchError("no AVAILABLE pets to order: did the seed run?")
+    return unique
+
+
+# --------------------------------------------------------------------------- write scenarios
+
+
+def create_staff(petstore: str, env: dict[str, str], password: str) -> None:
+    """The staff account the write scenarios log in as (before the server starts)."""
+    run_cli(
+        [
+            petstore,
+            "user",
+            "create",
+            "--staff",
+            "--username",
+            STAFF_USERNAME,
+            "--email",
+            STAFF_EMAIL,
+            "--password-stdin",
+        ],
+        env,
+        "user create",
+        stdin_text=password + "\n",
+    )
+
+
+def login(server: Server, password: str) -> str:
+    """An access token for the staff account."""
+    response = httpx.post(
+        server.base_url + "/v1/auth/tokens",
+        json={"username": STAFF_USERNAME, "password": password},
+        timeout=30.0,
+    )
+    if response.status_code != 200:
+        raise BenchError(f"login as {STAFF_USERNAME} failed: HTTP {response.status_code}")
+    token: str = response.json()["token"]
+    if not re.fullmatch(r"[A-Za-z0-9_.\-]+", token):
+        raise BenchError("the access token has unexpected characters")
+    return token
+
+
+@dataclass(frozen=True)
+class PetPool:
+    """The pets one write scenario may order: disjoint files for its warm-up and measured run."""
+
+    warmup_file: Path
+    measured_file: Path
+    warmup: int
+    measured: int
+
+
+def split_pools(ids: Sequence[str], args: argparse.Namespace, tmp: Path) -> dict[str, PetPool]:
+    """Disjoint slices of the AVAILABLE pets: order_create's, then order_pay_flow's; each split
+    between warm-up and measured run in proportion to their durations."""
+    cut = round(len(ids) * ORDER_CREATE_SHARE)
+    warm_share = args.warmup / (args.warmup + args.duration)
+    pools: dict[str, PetPool] = {}
+    for scenario, part in (("order_create", ids[:cut]), ("order_pay_flow", ids[cut:])):
+        warm = round(len(part) * warm_share)
+        files = (tmp / f"{scenario}.warmup.ids", tmp / f"{scenario}.measured.ids")
+        for path, chunk in zip(files, (part[:warm], part[warm:]), strict=True):
+            path.write_text("".join(f"{pet_id}\n" for pet_id in chunk))
+        pools[scenario] = PetPool(files[0], files[1], warm, len(part) - warm)
+    return pools
+
+
+# Shared by both write scripts. Globals (not locals) are what done() reads via thread:get().
+_LUA_COMMON = r"""
+local token = "@TOKEN@"
+local json_headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
+local ids = {}
+local next_pet = 1
+orders_ok = 0
+payments_ok = 0
+exhausted = 0
+unparsed = 0
+
+-- setup() and done() run in wrk's main Lua state; init/request/response in each thread's.
+local threads = {}
+function setup(thread)
+  thread:set("thread_index", #threads)
+  table.insert(threads, thread)
+end
+
+-- args: the file of pet ids (one a line), the number of wrk threads. Each thread takes every
+-- n-th line, so no two threads order the same pet.
+function init(args)
+  local count = tonumber(args[2]) or 1
+  local index = thread_index or 0
+  local line_no = 0
+  for line in io.lines(args[1]) do
+    if line ~= "" then
+      if line_no % count == index then ids[#ids + 1] = line end
+      line_no = line_no + 1
+    end
+  end
+end
+
+-- The next pet's order, or nil when the pool is used up (then a GET /healthz, counted).
+local function order_request()
+  local pet = ids[next_pet]
+  if pet == nil then
+    exhausted = exhausted + 1
+    return wrk.format("GET", "/healthz")
+  end
+  next_pet = next_pet + 1
+  return wrk.format("POST", "/v1/orders", json_headers, '{"petId":"' .. pet .. '"}')
+end
+
+function done(summary, latency, requests)
+  local totals = {orders_ok = 0, payments_ok = 0, exhausted = 0, unparsed = 0}
+  for _, thread in ipairs(threads) do
+    for name, value in pairs(totals) do
+      totals[name] = value + (thread:get(name) or 0)
+    end
+  end
+  io.write(string.format(
+    "bench-lua: orders_ok=%d payments_ok=%d exhausted=%d unparsed=%d duration_us=%d\n",
+    totals.orders_ok, totals.payments_ok, totals.exhausted, totals.unparsed, summary.duration))
+end
+"""
+
+_LUA_ORDER_CREATE = r"""
+request = order_request
+
+function response(status, headers, body)
+  if status == 201 then orders_ok = orders_ok + 1 end
+end
+"""
+
+# A 201 to an order is parsed and queued; request() pays queued orders before it orders more,
+# so each connection's order is normally paid by that same connection's next request.
+_LUA_ORDER_PAY_FLOW = r"""
+local source = [==[@SOURCE@]==]
+local queue, head, tail = {}, 1, 0
+
+function request()
+  if head <= tail then
+    local payment = queue[head]
+    queue[head] = nil
+    head = head + 1
+    return wrk.format("POST", payment[1], json_headers, payment[2])
+  end
+  return order_request()
+end
+
+function response(status, headers, body)
+  if status ~= 201 then return end
+  if string.find(body, '"receiptId":"', 1, true) then
+    payments_ok = payments_ok + 1
+    return
+  end
+  local id = string.match(body, '"id":"([%x%-]+)"')
+  local amount = string.match(body, '"totalAmount":"([%d%.]+)"')
+  local currency = string.match(body, '"currency":"(%u+)"')
+  if id == nil or amount == nil or currency == nil then
+    unparsed = unparsed + 1
+    return
+  end
+  orders_ok = orders_ok + 1
+  tail = tail + 1
+  queue[tail] = {
+    "/v1/orders/" .. id .. "/payment",
+    '{"amount":"' .. amount .. '","currency":"' .. currency .. '","source":' .. source .. "}",
+  }
+end
+"""
+
+
+def write_order_lua(scenario: str, token: str, path: Path) -> None:
+    """The wrk script of a write scenario (its pet ids come from a file given in its args)."""
+    source = json.dumps(CARD_SOURCE, separators=(",", ":"))
+    body = _LUA_ORDER_CREATE if scenario == "order_create" else _LUA_ORDER_PAY_FLOW
+    path.write_text(
+        f"-- generated by bench/run.py: {scenario}\n"
+        + _LUA_COMMON.replace("@TOKEN@", token)
+        + body.replace("@SOURCE@", source)
+    )
+
+
+_LUA_COUNTERS = re.compile(r"^bench-lua: (.*)$", re.MULTILINE)
+
+
+def parse_counters(output: str) -> dict[str, int]:
+    """The ``bench-lua:`` line a write script's done() prints, as numbers."""
+    found = _LUA_COUNTERS.search(output)
+    if found is None:
+        return {}
+    return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", found.group(1))}
+
+
 # --------------------------------------------------------------------------- CPU accounting
 
 
@@ -367,6 +616,7 @@ def wrk(
     connections: int,
     duration: float,
     script: Path | None = None,
+    script_args: Sequence[str] = (),
 ) -> str:
     args = [
         wrk_path,
@@ -380,6 +630,8 @@ def wrk(
     if script is not None:
         args += ["-s", str(script)]
     args.append(url)
+    if script_args:
+        args += ["--", *script_args]
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BenchError(f"wrk failed (exit {done.returncode}) on {url}:\n{done.stderr}")
@@ -393,15 +645,20 @@ def measure(
     path: str,
     args: argparse.Namespace,
     script: Path | None = None,
+    script_args: Sequence[str] = (),
+    warmup_args: Sequence[str] | None = None,
 ) -> WrkResult:
+    """One scenario: warm-up, then the measured run. ``warmup_args`` (default: ``script_args``)
+    lets the warm-up use other script arguments, e.g. its own pool of pets."""
     url = server.base_url + path
     print(f"- {scenario}: warm-up {args.warmup} s, then {args.duration} s ... ", end="", flush=True)
     wait_for_idle(args.wait_idle)
     try:
         if args.warmup > 0:
-            wrk(wrk_path, url, args.connections, args.warmup, script)
+            warm = script_args if warmup_args is None else warmup_args
+            wrk(wrk_path, url, args.connections, args.warmup, script, warm)
         before = CpuSnapshot.take(server.process.pid)
-        output = wrk(wrk_path, url, args.connections, args.duration, script)
+        output = wrk(wrk_path, url, args.connections, args.duration, script, script_args)
         after = CpuSnapshot.take(server.process.pid)
     except (BenchError, OSError) as exc:
         status = server.process.poll()
@@ -411,8 +668,16 @@ def measure(
         raise BenchError(f"{server.name} died ({how}) during {scenario}: {exc}") from exc
     result = parse_wrk(output, scenario, url)
     result.server_cpu, result.wrk_cpu, result.other_cpu = cpu_split(before, after)
+    result.counters = parse_counters(output)
+    if scenario in WRITE_SCENARIOS and not result.counters.get("duration_us"):
+        raise BenchError(f"the {scenario} script reported no counters:\n{output}")
+    flows = ""
+    if scenario == "order_pay_flow":
+        seconds = result.counters["duration_us"] / 1e6
+        result.flows_per_s = result.counters["payments_ok"] / seconds
+        flows = f"{result.flows_per_s:,.0f} flows/s, "
     print(
-        f"{result.requests_per_s:,.0f} req/s, p50 {result.p50_ms:.2f} ms, "
+        f"{flows}{result.requests_per_s:,.0f} req/s, p50 {result.p50_ms:.2f} ms, "
         f"p99 {result.p99_ms:.2f} ms (CPU: server {result.server_cpu:.2f}, "
         f"wrk {result.wrk_cpu:.2f}, other {result.other_cpu:.2f} cores)"
     )
@@ -428,6 +693,13 @@ def describe_errors(result: WrkResult) -> str:
     if result.non_2xx_3xx:
         parts.append(f"{result.non_2xx_3xx} non-2xx/3xx responses")
     parts += [f"{count} socket {kind} errors" for kind, count in result.socket_errors.items()]
+    if result.counters.get("exhausted"):
+        parts.append(
+            f"{result.counters['exhausted']} requests found no pet left to order "
+            "(seed more --pets or shorten --duration)"
+        )
+    if result.counters.get("unparsed"):
+        parts.append(f"{result.counters['unparsed']} order bodies the script could not parse")
     return ", ".join(parts) + f" out of {result.requests} requests"
 
 
@@ -437,8 +709,8 @@ def describe_errors(result: WrkResult) -> str:
 def report(results: list[WrkResult], baseline: float) -> tuple[str, list[dict[str, Any]]]:
     """The printed table and the per-scenario rows for the JSON file."""
     header = (
-        f"{'scenario':<12} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7} "
-        f"{'target':>7}  verdict"
+        f"{'scenario':<14} {'req/s':>10} {'flows/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'ratio':>7} {'target':>7}  verdict"
     )
     lines = [header, "-" * len(header)]
     rows: list[dict[str, Any]] = []
@@ -452,12 +724,16 @@ def report(results: list[WrkResult], baseline: float) -> tuple[str, list[dict[st
         else:
             verdict = "PASS" if ratio >= target else "MISS"
         target_text = f">={target:.2f}" if target is not None else ""
+        flows = f"{result.flows_per_s:,.0f}" if result.flows_per_s is not None else ""
         lines.append(
-            f"{result.scenario:<12} {result.requests_per_s:>10,.0f} {result.p50_ms:>8.2f} "
-            f"{result.p99_ms:>8.2f} {ratio:>7.3f} {target_text:>7}  {verdict}"
+            f"{result.scenario:<14} {result.requests_per_s:>10,.0f} {flows:>8} "
+            f"{result.p50_ms:>8.2f} {result.p99_ms:>8.2f} {ratio:>7.3f} {target_text:>7}  "
+            f"{verdict}"
         )
         rows.append({**asdict(result), "ratio": ratio, "target": target, "verdict": verdict})
     lines.append(f"baseline (mean of the hello runs): {baseline:,.0f} req/s")
+    if any(result.flows_per_s is not None for result in results):
+        lines.append("flows/s: completed order + payment pairs (successful payments) per second")
     return "\n".join(lines), rows
 
 
@@ -503,6 +779,8 @@ def server_env(tmp: Path, read_cache: bool = True) -> dict[str, str]:
             "PETSTORE_ENV": "development",
             "PYTHONDONTWRITEBYTECODE": "1",
             "PETSTORE_READ_CACHE": "true" if read_cache else "false",
+            # The write scenarios log in once, before the first of them: outlive the run.
+            "PETSTORE_ACCESS_TOKEN_TTL_SECONDS": str(TOKEN_TTL_S),
         }
     )
     return env
@@ -530,6 +808,8 @@ def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> dic
     print(f"seeding {args.pets} pets into {tmp / 'bench.db'} ...", flush=True)
     run_cli([petstore, "migrate"], env, "migrate")
     run_cli([petstore, "seed", "--pets", str(args.pets)], env, "seed")
+    password = secrets.token_urlsafe(24)
+    create_staff(petstore, env, password)
 
     pet_port, hello_port = free_port(), free_port()
     while hello_port == pet_port:
@@ -576,10 +856,39 @@ def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> dic
     print(
         f"servers up (petstore :{pet_port}, hello :{hello_port}); {len(ids)} pet ids for pet_by_id"
     )
+    available = collect_available_pet_ids(pet_server)
+    pools = split_pools(available, args, tmp)
+    token = login(pet_server, password)
+    scripts = {scenario: tmp / f"{scenario}.lua" for scenario in WRITE_SCENARIOS}
+    for scenario, path in scripts.items():
+        write_order_lua(scenario, token, path)
+    print(f"{len(available)} AVAILABLE pets, logged in as staff {STAFF_USERNAME!r}; pets to order:")
+    for scenario, pool in pools.items():
+        unit = "flows" if scenario == "order_pay_flow" else "orders"
+        print(
+            f"  {scenario}: {pool.warmup} for the warm-up, {pool.measured} for the measured run "
+            f"(enough for {pool.measured / args.duration:,.0f} {unit}/s)"
+        )
+
+    def measure_writes(scenario: str) -> WrkResult:
+        pool = pools[scenario]
+        return measure(
+            wrk_path,
+            scenario,
+            pet_server,
+            "/v1/orders",
+            args,
+            scripts[scenario],
+            script_args=(str(pool.measured_file), "1"),  # "1": wrk runs with -t1
+            warmup_args=(str(pool.warmup_file), "1"),
+        )
 
     results = [measure(wrk_path, "hello", hello_server, "/hello", args)]
     results.append(measure(wrk_path, "pet_by_id", pet_server, "/v1/pets/{id}", args, lua))
     results.append(measure(wrk_path, "pet_list", pet_server, "/v1/pets?limit=20", args))
+    # The writes come after the reads: they change pets, and every commit empties the read cache.
+    results.append(measure_writes("order_create"))
+    results.append(measure_writes("order_pay_flow"))
     results.append(measure(wrk_path, "hello", hello_server, "/hello", args))
 
     for server in servers:
@@ -604,6 +913,12 @@ def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> dic
             "wrk_threads": 1,
             "pets": args.pets,
             "pet_ids": len(ids),
+            "read_cache": not args.no_read_cache,
+            "available_pets": len(available),
+            "order_pools": {
+                scenario: {"warmup": pool.warmup, "measured": pool.measured}
+                for scenario, pool in pools.items()
+            },
             "wait_idle_s": args.wait_idle,
         },
         "baseline_rps": baseline,
