@@ -13,7 +13,7 @@ from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
 from petstore.chat import service
 from petstore.chat.schemas import ChatCompletion, ChatRequest
-from petstore.core.database import SessionDep
+from petstore.core.database import SessionDep, reads_only
 from petstore.core.links import base_url
 from petstore.core.openapi_meta import responses_for
 from petstore.core.responses import JsonResponse
@@ -63,6 +63,7 @@ def _sse(payload: dict[str, Any]) -> bytes:
         **responses_for(401, 403, 502, 504, body=True),
     },
 )
+@reads_only
 async def create_chat_completion(
     request: Request,
     _user: ChatUser,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import event
@@ -119,11 +119,27 @@ async def _run(callbacks: list[Callback]) -> None:
             logger.exception("post-transaction callback failed")
 
 
+E = TypeVar("E", bound=Callable[..., Any])
+
+
+def reads_only(endpoint: E) -> E:
+    """Mark an endpoint that changes nothing although its method is POST (a search, a chat
+    answer), so its request does not take SQLite's write lock and queue behind writers."""
+    endpoint.__petstore_reads_only__ = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def _reads_only(request: Request) -> bool:
+    if request.method in SAFE_METHODS:
+        return True
+    return bool(getattr(request.scope.get("endpoint"), "__petstore_reads_only__", False))
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request; commit on success, roll back on any error."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
-        intent = READ_ONLY if request.method in SAFE_METHODS else WRITE_INTENT
+        intent = READ_ONLY if _reads_only(request) else WRITE_INTENT
         await session.connection(execution_options={intent: True})
         try:
             yield session

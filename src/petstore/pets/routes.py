@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
-from petstore.core.database import SessionDep
+from petstore.core.database import SessionDep, reads_only
 from petstore.core.links import absolute, base_url
 from petstore.core.openapi_meta import responses_for
 from petstore.core.pagination import PageDep, PageParams, collection_payload
@@ -197,6 +197,7 @@ async def search_pets_alias(
     status_code=200,
     **SEARCH_DOC,
 )
+@reads_only
 async def search_pets_post(
     request: Request, session: SessionDep, tenant: TenantDep, body: SearchBody = EMPTY_SEARCH
 ) -> Response:
