@@ -76,21 +76,18 @@ if str(Path(__file__).resolve().parent.parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `import bench.run`
 
 from bench.run import (  # after the sys.path line above (ruff allows that)
-    HOST,
     REPO_ROOT,
     BenchError,
     CpuSnapshot,
     Server,
     cpu_split,
-    free_port,
     log_tail,
     server_env,
     sigterm_as_interrupt,
-    start_server,
+    start_servers,
     stop_server,
     venv_tool,
     wait_for_idle,
-    wait_ready,
 )
 
 CHAT_PATH = "/v1/chat/completions"
@@ -633,50 +630,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.duration < 1 or args.concurrency < 1 or args.pets < 1 or args.warmup < 0:
         parser.error("--duration, --concurrency and --pets must be >= 1, --warmup >= 0")
     return args
-
-
-def start_servers(tmp: Path, env: dict[str, str], servers: list[Server]) -> tuple[Server, Server]:
-    """The petstore server and the hello app, with ``bench/run.py``'s settings."""
-    petstore = venv_tool("petstore")
-    pet_port, hello_port = free_port(), free_port()
-    while hello_port == pet_port:
-        hello_port = free_port()
-    pet_server = start_server(
-        "petstore",
-        [petstore, "serve", "--host", HOST, "--port", str(pet_port), "--workers", "1"],
-        env,
-        tmp,
-        pet_port,
-    )
-    servers.append(pet_server)
-    hello_server = start_server(
-        "hello",
-        [
-            venv_tool("uvicorn"),
-            "bench.hello_app:app",
-            "--host",
-            HOST,
-            "--port",
-            str(hello_port),
-            "--workers",
-            "1",
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--no-access-log",
-            "--no-proxy-headers",  # `petstore serve` runs without it too
-            "--log-level",
-            "warning",
-        ],
-        env,
-        tmp,
-        hello_port,
-    )
-    servers.append(hello_server)
-    wait_ready(pet_server, "/healthz")
-    wait_ready(hello_server, HELLO_PATH)
-    return pet_server, hello_server
 
 
 async def measure_all(

@@ -800,17 +800,9 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> dict[str, Any]:
-    wrk_path = ensure_wrk()
-    env = server_env(tmp, read_cache=not args.no_read_cache)
+def start_servers(tmp: Path, env: dict[str, str], servers: list[Server]) -> tuple[Server, Server]:
+    """The petstore server and the hello app, with the same uvicorn settings."""
     petstore = venv_tool("petstore")
-
-    print(f"seeding {args.pets} pets into {tmp / 'bench.db'} ...", flush=True)
-    run_cli([petstore, "migrate"], env, "migrate")
-    run_cli([petstore, "seed", "--pets", str(args.pets)], env, "seed")
-    password = secrets.token_urlsafe(24)
-    create_staff(petstore, env, password)
-
     pet_port, hello_port = free_port(), free_port()
     while hello_port == pet_port:
         hello_port = free_port()
@@ -849,6 +841,22 @@ def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> dic
     servers.append(hello_server)
     wait_ready(pet_server, "/healthz")
     wait_ready(hello_server, "/hello")
+    return pet_server, hello_server
+
+
+def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> dict[str, Any]:
+    wrk_path = ensure_wrk()
+    env = server_env(tmp, read_cache=not args.no_read_cache)
+    petstore = venv_tool("petstore")
+
+    print(f"seeding {args.pets} pets into {tmp / 'bench.db'} ...", flush=True)
+    run_cli([petstore, "migrate"], env, "migrate")
+    run_cli([petstore, "seed", "--pets", str(args.pets)], env, "seed")
+    password = secrets.token_urlsafe(24)
+    create_staff(petstore, env, password)
+
+    pet_server, hello_server = start_servers(tmp, env, servers)
+    pet_port, hello_port = pet_server.port, hello_server.port
 
     ids = collect_pet_ids(pet_server)
     lua = tmp / "pet_by_id.lua"
