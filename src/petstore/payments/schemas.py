@@ -193,7 +193,17 @@ class PaymentCreate(InputModel):
 
     amount: Money
     currency: Currency
-    source: PaymentSource
+    source: PaymentSource = Field(
+        json_schema_extra={
+            "discriminator": {
+                "propertyName": "object",
+                "mapping": {
+                    "card": "#/components/schemas/CardSource",
+                    "bank_account": "#/components/schemas/BankAccountSource",
+                },
+            }
+        }
+    )
 
     @model_validator(mode="before")
     @classmethod
