@@ -4,7 +4,7 @@
 #
 # Set up (if needed) and run the whole check suite:
 #   bootstrap .venv -> ruff check -> ruff format --check -> mypy src
-#   -> throwaway PostgreSQL -> pytest "$@"
+#   -> throwaway PostgreSQL and Redis -> pytest "$@"
 #
 # Extra arguments go to pytest, e.g.  bash scripts/test.sh -x -k pets
 # Exit code: 1 if a lint step fails (pytest is then not run), otherwise
@@ -37,6 +37,9 @@ _on_exit() {
     local rc=$?
     if declare -F pg_stop >/dev/null; then
         pg_stop
+    fi
+    if declare -F redis_stop >/dev/null; then
+        redis_stop
     fi
     {
         printf '\n==> timings\n'
@@ -90,8 +93,10 @@ if [[ $lint_rc -ne 0 ]]; then
 fi
 
 source scripts/postgres.sh
-# pg_stop runs from the EXIT trap (also after a half-finished pg_start).
+source scripts/redis.sh
+# pg_stop and redis_stop run from the EXIT trap (also after a half-finished start).
 run_phase "postgres start" pg_start
+run_phase "redis start" redis_start
 
 pytest_rc=0
 run_phase pytest run_child .venv/bin/python -m pytest "$@" || pytest_rc=$?

@@ -31,6 +31,20 @@ POSTGRES_ADMIN_URL = os.environ.get("PETSTORE_TEST_POSTGRES_ADMIN_URL")
 if os.environ.get("CI") and not POSTGRES_URL:
     raise RuntimeError("CI must run the PostgreSQL tests: PETSTORE_TEST_POSTGRES_URL is unset")
 
+REDIS_URL = os.environ.get("PETSTORE_TEST_REDIS_URL")
+if os.environ.get("CI") and not REDIS_URL:
+    raise RuntimeError("CI must run the Redis tests: PETSTORE_TEST_REDIS_URL is unset")
+needs_redis = pytest.mark.skipif(
+    not REDIS_URL, reason="PETSTORE_TEST_REDIS_URL is unset (scripts/test.sh starts Redis)"
+)
+
+
+def redis_database(number: int) -> str:
+    """The test Redis URL on database ``number``: test modules that flush use their own."""
+    assert REDIS_URL
+    return REDIS_URL.rsplit("/", 1)[0] + f"/{number}"
+
+
 DATABASES = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 PASSWORD = "correct horse battery"
 

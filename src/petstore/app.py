@@ -31,8 +31,14 @@ from petstore.core.middleware import BodyLimitMiddleware, RequestContextMiddlewa
 from petstore.core.openapi import build_openapi
 from petstore.core.outbound import OutboundPolicy
 from petstore.core.problems import install_problem_handlers
-from petstore.core.ratelimit import MemoryRateLimitStore, RateLimitMiddleware, RateLimitStore
+from petstore.core.ratelimit import (
+    MemoryRateLimitStore,
+    RateLimitMiddleware,
+    RateLimitStore,
+    RedisRateLimitStore,
+)
 from petstore.core.readcache import ReadCacheMiddleware, SqliteChangeProbe
+from petstore.core.redis import create_redis
 from petstore.core.secrets import server_secret
 from petstore.core.settings import Settings
 from petstore.images import routes as image_routes
@@ -95,7 +101,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
     keys = KeyRing()
-    rate_store: RateLimitStore = MemoryRateLimitStore()
+    # Several processes share their counters through Redis; one process keeps them in memory.
+    redis_store = RedisRateLimitStore(create_redis(settings)) if settings.redis_url else None
+    rate_store: RateLimitStore = redis_store or MemoryRateLimitStore()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -104,6 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "SANDBOX AUTH MODE: any bearer value is accepted with every scope. "
                 "Never run this mode with real data."
             )
+        if redis_store is not None and not await redis_store.ping():
+            logger.warning("Redis does not answer: rate limits are counted per process for now")
         await keys.load(settings, sessionmaker)
         fingerprint = await server_secret(sessionmaker, "idempotency_fingerprint", new_hex_key)
         app.state.fingerprint_key = bytes.fromhex(fingerprint)
@@ -111,6 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         if app.state.chat_upstream is not None:
             await app.state.chat_upstream.aclose()
+        if redis_store is not None:
+            await redis_store.aclose()
         await engine.dispose()
 
     app = FastAPI(
@@ -128,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tokens = TokenService(settings, keys)
     app.state.passwords = Passwords(settings)
     app.state.rate_limit_store = rate_store
+    app.state.redis = redis_store  # None without PETSTORE_REDIS_URL; readiness pings it
     app.state.login_throttle = LoginThrottle(rate_store, settings)
     app.state.processor = SimulatedProcessor()
     app.state.outbound_policy = OutboundPolicy(settings.outbound_allow)

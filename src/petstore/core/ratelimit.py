@@ -1,22 +1,29 @@
 """Fixed-window rate limiting with the IETF ``RateLimit-*`` headers on every response.
 
 The counters live behind :class:`RateLimitStore` so that several processes can share them
-(Redis) while a single process keeps them in memory. ``RateLimit-Reset`` is a Unix timestamp,
-as the reference specifies; 429 answers add ``Retry-After`` in seconds.
+(:class:`RedisRateLimitStore`, when ``PETSTORE_REDIS_URL`` is set) while a single process keeps
+them in memory. ``RateLimit-Reset`` is a Unix timestamp, as the reference specifies; 429
+answers add ``Retry-After`` in seconds.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from petstore.core.problems import Problem, problem_response
+from petstore.core.redis import RATE_LIMIT_PREFIX
+
+logger = logging.getLogger("petstore.ratelimit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +83,114 @@ class MemoryRateLimitStore:
     async def peek(self, key: str, limit: int, window: int) -> Budget:
         start = self._window(window)
         return Budget(limit, limit - self._counts.get((key, window, start), 0), start + window)
+
+
+# Fixed windows aligned on Redis's own clock, so every process agrees where a window starts.
+# The key's first increment in a window sets it to expire when the window ends: a key that
+# exists always belongs to the current window, and none outlives it.
+_HIT = """
+local now = tonumber(redis.call('TIME')[1])
+local window = tonumber(ARGV[1])
+local reset = now - (now % window) + window
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if redis.call('TTL', KEYS[1]) < 0 then
+    redis.call('EXPIREAT', KEYS[1], reset)
+end
+return {count, reset}
+"""
+_PEEK = """
+local now = tonumber(redis.call('TIME')[1])
+local window = tonumber(ARGV[1])
+return {tonumber(redis.call('GET', KEYS[1]) or '0'), now - (now % window) + window}
+"""
+
+
+class RedisRateLimitStore:
+    """Counters in Redis, shared by every process and instance that uses the same server.
+
+    Each hit is one atomic script (``INCRBY`` and ``EXPIREAT`` together), so concurrent
+    requests on different instances can neither lose a count nor leave a key without expiry.
+
+    When Redis cannot be reached the store *fails open to local limits*, as API gateways do
+    (Kong's ``fault_tolerant``, Envoy's ``failure_mode_deny: false``): counting continues in
+    this process's memory, so the service keeps answering and every caller is still limited,
+    only per instance instead of across them, until Redis is back. The outage is logged once
+    (a warning) and so is the recovery; for ``retry_seconds`` after a failure Redis is not
+    tried again, so an outage does not add a timeout to every request.
+    """
+
+    def __init__(
+        self,
+        client: Redis,
+        fallback: RateLimitStore | None = None,
+        retry_seconds: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.fallback: RateLimitStore = fallback or MemoryRateLimitStore()
+        self._retry_seconds = retry_seconds
+        self._clock = clock
+        self._down_until: float | None = None  # set while Redis is considered unreachable
+        self._hit = client.register_script(_HIT)
+        self._peek = client.register_script(_PEEK)
+
+    @property
+    def degraded(self) -> bool:
+        """True while counting falls back to this process (Redis unreachable)."""
+        return self._down_until is not None
+
+    @staticmethod
+    def key(key: str, window: int) -> str:
+        return f"{RATE_LIMIT_PREFIX}{window}:{key}"
+
+    async def hit(self, key: str, limit: int, window: int, cost: int = 1) -> Budget:
+        if self._should_try():
+            try:
+                count, reset = await self._hit(keys=[self.key(key, window)], args=[window, cost])
+            except (RedisError, OSError) as exc:
+                self._failed(exc)
+            else:
+                self._recovered()
+                return Budget(limit, limit - int(count), int(reset))
+        return await self.fallback.hit(key, limit, window, cost)
+
+    async def peek(self, key: str, limit: int, window: int) -> Budget:
+        if self._should_try():
+            try:
+                count, reset = await self._peek(keys=[self.key(key, window)], args=[window])
+            except (RedisError, OSError) as exc:
+                self._failed(exc)
+            else:
+                self._recovered()
+                return Budget(limit, limit - int(count), int(reset))
+        return await self.fallback.peek(key, limit, window)
+
+    async def ping(self) -> bool:
+        """Whether Redis answers now (for a readiness check); never raises."""
+        try:
+            return bool(await self.client.ping())
+        except (RedisError, OSError):
+            return False
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    def _should_try(self) -> bool:
+        return self._down_until is None or self._clock() >= self._down_until
+
+    def _failed(self, exc: Exception) -> None:
+        if self._down_until is None:
+            # The exception's type only: its text may carry the server's address or user.
+            logger.warning(
+                "Redis unreachable (%s): rate limits are counted per process until it is back",
+                type(exc).__name__,
+            )
+        self._down_until = self._clock() + self._retry_seconds
+
+    def _recovered(self) -> None:
+        if self._down_until is not None:
+            self._down_until = None
+            logger.info("Redis reachable again: rate limits are shared again")
 
 
 KeyFunc = Callable[[Scope], Awaitable[str]]

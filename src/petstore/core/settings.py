@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
 
+    # Redis: shared rate-limit counters for several processes (in-process counters when unset)
+    redis_url: SecretStr | None = None
+    redis_timeout_seconds: float = Field(default=0.5, gt=0)
+    redis_max_connections: int = Field(default=32, ge=1)
+
+    # SIGTERM: how long in-flight requests may take to finish before they are cut off
+    shutdown_grace_seconds: int = Field(default=15, ge=0)
+
     # Events
     worker_enabled: bool = True
     worker_poll_seconds: float = Field(default=0.5, gt=0)
