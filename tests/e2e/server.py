@@ -35,6 +35,7 @@ class RunningServer:
     env: dict[str, str]
     process: subprocess.Popen[bytes]
     log_path: Path
+    port: int
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -72,8 +73,12 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def run_server(env: dict[str, str], log_path: Path, workers: int = 1) -> Iterator[RunningServer]:
-    port = free_port()
+def run_server(
+    env: dict[str, str], log_path: Path, workers: int = 1, port: int | None = None
+) -> Iterator[RunningServer]:
+    """``petstore serve`` on ``port`` (a free one by default), stopped with SIGTERM on exit
+    (a test may stop it itself first)."""
+    port = port or free_port()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(VENV_BIN / "petstore"), "serve", "--port", str(port), "--workers", str(workers)],
@@ -81,7 +86,7 @@ def run_server(env: dict[str, str], log_path: Path, workers: int = 1) -> Iterato
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = RunningServer(f"http://127.0.0.1:{port}", env, process, log_path)
+    server = RunningServer(f"http://127.0.0.1:{port}", env, process, log_path, port)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -1,0 +1,269 @@
+"""Scale-out: two independent server instances (real processes on different ports, the second
+with two worker processes) on one PostgreSQL and one Redis behave as one service.
+
+A client spread over both sees one rate-limit budget, one idempotent replay, a token revoked on
+one instance refused by the other, and every webhook event delivered once per recorded attempt
+although three delivery workers compete for the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+import redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from tests.conftest import (
+    PASSWORD,
+    PET,
+    POSTGRES_ADMIN_URL,
+    POSTGRES_URL,
+    REDIS_URL,
+    _fresh_postgres_database,
+    redis_database,
+)
+from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
+from tests.webhooks.support import Receiver, Reply, verify_signed
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not (POSTGRES_URL and REDIS_URL), reason="needs the test PostgreSQL and Redis"
+    ),
+]
+
+LIMIT = 40  # requests per caller, shared by both instances
+REDIS_DB = 1  # flushed by this module
+STAFF = "scalestaff"
+PETS = 10
+FAILED_FIRST = 3  # the receiver answers 503 to the first few deliveries: they are retried
+
+T = TypeVar("T")
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float) -> T:
+    """Poll ``probe`` until it returns something (a generous deadline, not a timing assert)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result is not None:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+@dataclass
+class Cluster:
+    a: RunningServer
+    b: RunningServer
+    database_url: str
+    tenant: str
+
+    def clients(self) -> tuple[httpx.Client, httpx.Client]:
+        headers = {"X-Tenant-ID": self.tenant}
+        return (
+            httpx.Client(base_url=self.a.base_url, headers=headers, timeout=30),
+            httpx.Client(base_url=self.b.base_url, headers=headers, timeout=30),
+        )
+
+    def query(self, sql: str, **params: Any) -> list[Any]:
+        async def run() -> list[Any]:
+            engine = create_async_engine(self.database_url)
+            try:
+                async with engine.connect() as conn:
+                    return list((await conn.execute(text(sql), params)).all())
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(run())
+
+
+async def _drop_postgres_database(name: str) -> None:
+    assert POSTGRES_ADMIN_URL
+    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    root: Path = tmp_path_factory.mktemp("scale-out")
+    db_name = f"petstore_scale_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    url = asyncio.run(_fresh_postgres_database(db_name))
+    redis_url = redis_database(REDIS_DB)
+    with redis.Redis.from_url(redis_url) as client:
+        client.flushdb()
+    env = server_env(
+        url,
+        PETSTORE_REDIS_URL=redis_url,
+        PETSTORE_RATE_LIMIT_REQUESTS=str(LIMIT),
+        PETSTORE_RATE_LIMIT_WINDOW_SECONDS="1000000",  # no window boundary during the test
+        PETSTORE_OUTBOUND_ALLOW="127.0.0.0/8",
+        PETSTORE_WORKER_ENABLED="true",
+        PETSTORE_WORKER_POLL_SECONDS="0.2",
+        PETSTORE_WEBHOOK_RETRY_SCHEDULE="0,0.3,0.3,0.3,0.3",
+        # Long enough that a lease never runs out during the test: a second send of one
+        # attempt could then only come from two workers claiming the same delivery.
+        PETSTORE_WEBHOOK_LEASE_SECONDS="60",
+    )
+    tenant = str(uuid.uuid4())
+    petstore(env, "migrate")
+    create_staff(env, STAFF, PASSWORD, tenant)
+    try:
+        with (
+            run_server(env, root / "a.log") as a,
+            run_server(env, root / "b.log", workers=2) as b,
+        ):
+            yield Cluster(a, b, url, tenant)
+        for server in (a, b):
+            assert "Traceback" not in server.log(), server.log()
+            assert "Redis unreachable" not in server.log(), server.log()
+    finally:
+        asyncio.run(_drop_postgres_database(db_name))
+
+
+def sign_up_and_login(signup: httpx.Client, login: httpx.Client) -> dict[str, Any]:
+    username = f"u{uuid.uuid4().hex[:12]}"
+    created = signup.post(
+        "/v1/users",
+        json={"username": username, "email": f"{username}@example.com", "password": PASSWORD},
+    )
+    assert created.status_code == 201, created.text
+    response = login.post("/v1/auth/tokens", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+def staff_auth(client: httpx.Client) -> dict[str, str]:
+    response = client.post("/v1/auth/tokens", json={"username": STAFF, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def test_one_rate_limit_budget_across_instances(cluster: Cluster) -> None:
+    a, b = cluster.clients()
+    with a, b:
+        tokens = sign_up_and_login(a, b)
+        auth = {"Authorization": f"Bearer {tokens['token']}"}
+        remaining, resets = [], set()
+        for n in range(LIMIT):
+            response = (a, b)[n % 2].get("/v1/users/me", headers=auth)
+            assert response.status_code == 200, response.text
+            assert response.headers["ratelimit-limit"] == str(LIMIT)
+            remaining.append(int(response.headers["ratelimit-remaining"]))
+            resets.add(response.headers["ratelimit-reset"])
+        assert remaining == list(range(LIMIT - 1, -1, -1))
+        assert len(resets) == 1
+        for client in (a, b, b):
+            refused = client.get("/v1/users/me", headers=auth)
+            assert refused.status_code == 429, refused.text
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert refused.headers["ratelimit-remaining"] == "0"
+            assert int(refused.headers["retry-after"]) >= 1
+
+
+def test_one_idempotent_replay_across_instances(cluster: Cluster) -> None:
+    a, b = cluster.clients()
+    with a, b:
+        auth = staff_auth(a)
+        name = f"Idem {uuid.uuid4().hex[:8]}"
+        key = {"Idempotency-Key": str(uuid.uuid4())}
+        first = a.post("/v1/pets", json={**PET, "name": name}, headers={**auth, **key})
+        assert first.status_code == 201, first.text
+        assert "idempotent-replayed" not in first.headers
+        again = b.post("/v1/pets", json={**PET, "name": name}, headers={**auth, **key})
+        assert again.status_code == 201, again.text
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == first.json()
+        assert again.headers["location"] == first.headers["location"]
+        # The same key for a different request is refused on either instance.
+        other = b.post("/v1/pets", json={**PET, "name": name + "x"}, headers={**auth, **key})
+        assert other.status_code == 422, other.text
+    rows = cluster.query(
+        "SELECT count(*) FROM pets WHERE tenant = :tenant AND name = :name",
+        tenant=cluster.tenant,
+        name=name,
+    )
+    assert rows[0][0] == 1
+
+
+def test_a_token_revoked_on_one_instance_is_refused_by_the_other(cluster: Cluster) -> None:
+    a, b = cluster.clients()
+    with a, b:
+        tokens = sign_up_and_login(b, a)
+        auth = {"Authorization": f"Bearer {tokens['token']}"}
+        assert b.get("/v1/users/me", headers=auth).status_code == 200
+        assert a.post("/v1/logout", headers=auth).status_code == 204
+        for _ in range(3):  # B has two worker processes: every one of them refuses it
+            refused = b.get("/v1/users/me", headers=auth)
+            assert refused.status_code == 401, refused.text
+        refreshed = b.post("/v1/auth/tokens/refresh", json={"refreshToken": tokens["refreshToken"]})
+        assert refreshed.status_code == 401, refreshed.text
+
+
+def test_each_event_is_delivered_once_per_attempt(cluster: Cluster) -> None:
+    path = "/hooks/scale"
+    with Receiver(default=Reply(200, "ok", delay=0.2)) as receiver:
+        receiver.script(path, *(Reply(503, "busy") for _ in range(FAILED_FIRST)))
+        a, b = cluster.clients()
+        with a, b:
+            auth = staff_auth(b)
+            created = a.post(
+                "/v1/webhooks",
+                json={"url": receiver.url(path), "events": ["pet.available"]},
+                headers=auth,
+            )
+            assert created.status_code == 201, created.text
+            sub_id, secret = created.json()["id"], created.json()["secret"]
+            for n in range(PETS):  # half through each instance: each wakes its own worker
+                pet = (a, b)[n % 2].post(
+                    "/v1/pets", json={**PET, "name": f"Hook {n}"}, headers=auth
+                )
+                assert pet.status_code == 201, pet.text
+
+        def all_succeeded() -> list[Any] | None:
+            rows = cluster.query(
+                "SELECT event_id, status, attempts FROM deliveries WHERE subscription_id = :sub",
+                sub=uuid.UUID(sub_id),
+            )
+            done = len(rows) == PETS and all(row.status == "SUCCEEDED" for row in rows)
+            return rows if done else None
+
+        deliveries = wait_for("every delivery to succeed", all_succeeded, 60)
+        time.sleep(1.5)  # past the poll interval and the retry delays: nothing more may come
+        hits = receiver.hits(receiver.url(path))
+
+    for hit in hits:
+        assert verify_signed(hit, secret)["eventType"] == "pet.available"
+    sent = Counter(uuid.UUID(hit.webhook_id) for hit in hits)
+    attempts = cluster.query(
+        "SELECT d.event_id, a.attempt, a.status_code FROM delivery_attempts a "
+        "JOIN deliveries d ON d.id = a.delivery_id WHERE d.subscription_id = :sub",
+        sub=uuid.UUID(sub_id),
+    )
+    recorded = Counter(row.event_id for row in attempts)
+    # Every request the receiver got is one recorded attempt, and the other way round.
+    assert sent == recorded
+    assert sum(sent.values()) == PETS + FAILED_FIRST
+    for delivery in deliveries:
+        numbers = sorted(row.attempt for row in attempts if row.event_id == delivery.event_id)
+        assert numbers == list(range(1, delivery.attempts + 1)), delivery
+        last = max(
+            (row for row in attempts if row.event_id == delivery.event_id),
+            key=lambda row: row.attempt,
+        )
+        assert last.status_code == 200
+    assert sum(1 for row in attempts if row.status_code == 503) == FAILED_FIRST
