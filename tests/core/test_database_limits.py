@@ -1,0 +1,116 @@
+"""The PostgreSQL pool settings take effect: a statement over ``PETSTORE_DB_STATEMENT_TIMEOUT_MS``
+is cancelled by the server, an exhausted pool answers 503 after
+``PETSTORE_DB_POOL_TIMEOUT_SECONDS`` instead of queueing forever, a database that accepts but
+never answers fails the connection attempt within the same bound, and a pooled connection that
+the server dropped is replaced before use (pre-ping)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from petstore.app import create_app
+from petstore.core.database import create_engine
+from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_URL, assert_problem, fast_settings
+
+pytestmark = [
+    pytest.mark.skipif(not POSTGRES_URL, reason="pool settings apply to PostgreSQL only"),
+    pytest.mark.parametrize("database_url", ["postgres"], indirect=True),
+]
+
+# A deadline far below the drivers' defaults (SQLAlchemy waits 30 s for a pooled connection,
+# asyncpg 60 s to connect): a setting that is not applied makes the test fail, not hang.
+DEADLINE = 10
+
+
+@pytest.fixture
+async def small_pool(database_url: str) -> AsyncIterator[FastAPI]:
+    settings = fast_settings(
+        database_url, db_pool_size=1, db_max_overflow=0, db_pool_timeout_seconds=0.5
+    )
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+def client_of(application: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=application, raise_app_exceptions=False),
+        base_url="http://petstore.test",
+    )
+
+
+async def test_a_long_statement_is_cancelled(database_url: str) -> None:
+    engine = create_engine(fast_settings(database_url, db_statement_timeout_ms=200))
+    try:
+        async with asyncio.timeout(DEADLINE), engine.connect() as conn:
+            with pytest.raises(DBAPIError) as caught:
+                await conn.execute(text("SELECT pg_sleep(30)"))
+        assert getattr(caught.value.orig, "sqlstate", None) == "57014"  # query_canceled
+    finally:
+        await engine.dispose()
+
+
+async def test_an_exhausted_pool_answers_503_instead_of_hanging(small_pool: FastAPI) -> None:
+    async with client_of(small_pool) as client:
+        async with small_pool.state.engine.connect() as held:  # the pool's only connection
+            await held.execute(text("SELECT 1"))
+            async with asyncio.timeout(DEADLINE):
+                response = await client.get("/v1/pets")
+            body = assert_problem(response, 503, "service-unavailable")
+            assert response.headers["retry-after"] == "1"
+            assert "database" in body["detail"]
+        # Released: the same process serves again, no restart needed.
+        assert (await client.get("/v1/pets")).status_code == 200
+
+
+async def test_a_dropped_pooled_connection_is_replaced_before_use(small_pool: FastAPI) -> None:
+    engine = small_pool.state.engine
+    async with engine.connect() as conn:
+        backend = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    assert POSTGRES_ADMIN_URL
+    admin = create_async_engine(POSTGRES_ADMIN_URL)
+    try:
+        async with admin.connect() as conn:
+            killed = await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+            assert killed.scalar_one() is True
+    finally:
+        await admin.dispose()
+    async with client_of(small_pool) as client:
+        response = await client.get("/v1/pets")
+    assert response.status_code == 200, response.text
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """Accepts TCP connections and never says a word (a database host that hangs)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        listener.close()
+
+
+async def test_connecting_to_a_hung_database_gives_up_in_time(
+    database_url: str, silent_port: int
+) -> None:
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:{silent_port}/petstore"
+    engine = create_engine(fast_settings(url, db_pool_timeout_seconds=0.5))
+    try:
+        async with asyncio.timeout(DEADLINE):
+            with pytest.raises((TimeoutError, PoolTimeoutError, DBAPIError, OSError)):
+                async with engine.connect():
+                    pass
+    finally:
+        await engine.dispose()
