@@ -127,7 +127,10 @@ def serve(
         loop="uvloop",
         http="httptools",
         log_config=None,
-        proxy_headers=False,
+        # Behind a load balancer the client address (rate limits, login throttle) comes from
+        # X-Forwarded-For, believed only from the balancers named in the setting.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 

@@ -110,6 +110,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         PETSTORE_REDIS_URL=redis_url,
         PETSTORE_RATE_LIMIT_REQUESTS=str(LIMIT),
         PETSTORE_RATE_LIMIT_WINDOW_SECONDS="1000000",  # no window boundary during the test
+        PETSTORE_FORWARDED_ALLOW_IPS="127.0.0.1",  # the test plays the load balancer
         PETSTORE_OUTBOUND_ALLOW="127.0.0.0/8",
         PETSTORE_WORKER_ENABLED="true",
         PETSTORE_WORKER_POLL_SECONDS="0.2",
@@ -173,6 +174,21 @@ def test_one_rate_limit_budget_across_instances(cluster: Cluster) -> None:
             assert refused.headers["content-type"] == "application/problem+json"
             assert refused.headers["ratelimit-remaining"] == "0"
             assert int(refused.headers["retry-after"]) >= 1
+
+
+def test_callers_behind_the_load_balancer_are_told_apart(cluster: Cluster) -> None:
+    """Anonymous budgets go by the client address the balancer reports, on every instance."""
+    a, b = cluster.clients()
+    first, second = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "203.0.113.8"}
+    with a, b:
+        seen = []
+        for client in (a, b, a, b):
+            response = client.get("/v1/pets", headers=first)
+            assert response.status_code == 200, response.text
+            seen.append(int(response.headers["ratelimit-remaining"]))
+        assert seen == [LIMIT - 1, LIMIT - 2, LIMIT - 3, LIMIT - 4]
+        other = b.get("/v1/pets", headers=second)
+        assert int(other.headers["ratelimit-remaining"]) == LIMIT - 1
 
 
 def test_one_idempotent_replay_across_instances(cluster: Cluster) -> None:

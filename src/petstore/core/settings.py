@@ -63,6 +63,9 @@ class Settings(BaseSettings):
 
     # SIGTERM: how long in-flight requests may take to finish before they are cut off
     shutdown_grace_seconds: int = Field(default=15, ge=0)
+    # Load balancers (addresses or CIDRs, comma-separated) whose X-Forwarded-For/-Proto are
+    # believed; empty: the peer address is the client (the headers could be forged).
+    forwarded_allow_ips: str = ""
 
     # Events
     worker_enabled: bool = True
