@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import json
+import logging
 import signal
 import sys
 from types import FrameType
@@ -118,6 +119,11 @@ def serve(
         upgrade(settings.database_url)
         asyncio.run(_seed(settings, DEMO_PET_COUNT, SHARED_POOL, with_staff=False))
         typer.echo(f"interactive docs: http://{host}:{port}/v1/docs")
+    if workers > 1 and settings.redis_url is None:
+        logging.getLogger("petstore").warning(
+            "PETSTORE_REDIS_URL is unset: each of the %d workers counts rate limits on its own",
+            workers,
+        )
     signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(
         "petstore.asgi:app",
