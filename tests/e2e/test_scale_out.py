@@ -33,7 +33,7 @@ from tests.conftest import (
     redis_database,
 )
 from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
-from tests.webhooks.support import Receiver, Reply, verify_signed
+from tests.webhooks.support import Hit, Receiver, Reply, verify_signed
 
 pytestmark = [
     pytest.mark.e2e,
@@ -87,6 +87,46 @@ class Cluster:
                 await engine.dispose()
 
         return asyncio.run(run())
+
+
+def serving_processes(*servers: RunningServer) -> set[int]:
+    """The servers' processes and the worker processes they started."""
+    roots = {server.process.pid for server in servers}
+    pids = set(roots)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) in roots:  # the parent pid field
+            pids.add(int(entry))
+    return pids
+
+
+def sending_process(local_port: int, remote_port: int, pids: set[int]) -> int | None:
+    """Which of ``pids`` owns the open TCP connection from ``local_port`` to ``remote_port``
+    (read from /proc, while the connection is open)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, remote = fields[1].rsplit(":", 1)[1], fields[2].rsplit(":", 1)[1]
+            if int(local, 16) == local_port and int(remote, 16) == remote_port:
+                inodes.add(f"socket:[{fields[9]}]")
+    for pid in pids:
+        try:
+            descriptors = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in descriptors:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
+                    return pid
+            except OSError:
+                continue
+    return None
 
 
 async def _drop_postgres_database(name: str) -> None:
@@ -232,7 +272,14 @@ def test_a_token_revoked_on_one_instance_is_refused_by_the_other(cluster: Cluste
 
 def test_each_event_is_delivered_once_per_attempt(cluster: Cluster) -> None:
     path = "/hooks/scale"
-    with Receiver(default=Reply(200, "ok", delay=0.2)) as receiver:
+    processes = serving_processes(cluster.a, cluster.b)
+    assert len(processes) >= 3  # A, and B's two workers (B's supervisor serves nothing)
+    senders: list[int | None] = []
+
+    def note_sender(hit: Hit) -> None:
+        senders.append(sending_process(hit.client_port, receiver.port, processes))
+
+    with Receiver(default=Reply(200, "ok", delay=0.2), on_hit=note_sender) as receiver:
         receiver.script(path, *(Reply(503, "busy") for _ in range(FAILED_FIRST)))
         a, b = cluster.clients()
         with a, b:
@@ -283,3 +330,6 @@ def test_each_event_is_delivered_once_per_attempt(cluster: Cluster) -> None:
         )
         assert last.status_code == 200
     assert sum(1 for row in attempts if row.status_code == 503) == FAILED_FIRST
+    # The workers of several processes really did compete for these deliveries.
+    assert None not in senders, senders
+    assert len(set(senders)) >= 2, senders

@@ -60,6 +60,7 @@ class Hit:
     path: str
     headers: dict[str, str]  # lower-cased names
     body: bytes
+    client_port: int = 0  # the sender's port of the connection it came on
 
     def json(self) -> dict[str, Any]:
         payload: dict[str, Any] = json.loads(self.body)
@@ -87,6 +88,7 @@ class Receiver:
     port: int = 0
     default: Reply = field(default_factory=Reply)
     answered: int = 0
+    on_hit: Callable[[Hit], None] | None = None  # called while the connection is still open
     _hits: list[Hit] = field(default_factory=list)
     _scripts: dict[str, list[Reply]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -98,7 +100,10 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {name.lower(): value for name, value in self.headers.items()}
-                reply = receiver._arrive(Hit(self.path, headers, body))
+                hit = Hit(self.path, headers, body, int(self.client_address[1]))
+                if receiver.on_hit is not None:
+                    receiver.on_hit(hit)
+                reply = receiver._arrive(hit)
                 if reply.delay:
                     time.sleep(reply.delay)
                 data = reply.body.encode()
