@@ -168,7 +168,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             run_server(env, root / "b.log", workers=2) as b,
         ):
             yield Cluster(a, b, url, tenant)
-        for server in (a, b):
+        for server in (a, b):  # stopped with SIGTERM: gracefully, the two workers of B too
+            assert server.process.returncode == 0, server.log()
             assert "Traceback" not in server.log(), server.log()
             assert "Redis unreachable" not in server.log(), server.log()
     finally:
