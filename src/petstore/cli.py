@@ -15,6 +15,7 @@ import yaml
 from petstore.auth.scopes import Role
 from petstore.core.database import create_engine, create_sessionmaker
 from petstore.core.logging import configure_logging
+from petstore.core.metrics_dir import metrics_directory
 from petstore.core.settings import Settings
 from petstore.core.tenancy import SHARED_POOL
 from petstore.migrations.runner import upgrade
@@ -111,17 +112,18 @@ def serve(
         upgrade(settings.database_url)
         asyncio.run(_seed(settings, DEMO_PET_COUNT, SHARED_POOL, with_staff=False))
         typer.echo(f"interactive docs: http://{host}:{port}/v1/docs")
-    uvicorn.run(
-        "petstore.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        loop="uvloop",
-        http="httptools",
-        log_config=None,
-        proxy_headers=False,
-        timeout_graceful_shutdown=20,
-    )
+    with metrics_directory(workers):
+        uvicorn.run(
+            "petstore.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            loop="uvloop",
+            http="httptools",
+            log_config=None,
+            proxy_headers=False,
+            timeout_graceful_shutdown=20,
+        )
 
 
 @app.command()
