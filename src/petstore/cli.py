@@ -123,6 +123,10 @@ def serve(
             log_config=None,
             proxy_headers=False,
             timeout_graceful_shutdown=20,
+            # A new worker answers the supervisor's health pings only once it has imported the
+            # app; on a busy machine that takes longer than uvicorn's 5 s default, and the
+            # supervisor would kill and respawn workers forever.
+            timeout_worker_healthcheck=30,
         )
 
 

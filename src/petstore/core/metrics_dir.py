@@ -37,7 +37,7 @@ def metrics_directory(workers: int) -> Iterator[Path | None]:
         path = Path(configured)
         path.mkdir(parents=True, exist_ok=True)
         wipe(path)
-        logger.info("metrics: multiprocess directory %s (emptied)", path)
+        logger.info("metrics: multiprocess directory (emptied)", extra={"directory": str(path)})
         yield path
         return
     if workers <= 1:
@@ -45,7 +45,7 @@ def metrics_directory(workers: int) -> Iterator[Path | None]:
         return
     path = Path(tempfile.mkdtemp(prefix="petstore-metrics-"))
     os.environ[ENV] = str(path)  # inherited by the worker processes
-    logger.info("metrics: multiprocess directory %s", path)
+    logger.info("metrics: multiprocess directory", extra={"directory": str(path)})
     try:
         yield path
     finally:
