@@ -146,7 +146,9 @@ def delivery_recorded(outcome: str, kind: str) -> None:
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
-def _refresh_pool_gauges() -> None:
+def _refresh_pool_gauges(returning: Engine | None = None) -> None:
+    """Sum the pools' own counts. ``returning``: the engine whose connection is being checked
+    in; SQLAlchemy fires ``checkin`` just before the pool takes the connection back."""
     size = overflow = in_use = idle = 0
     for engine in list(_engines):
         pool = engine.pool
@@ -155,6 +157,9 @@ def _refresh_pool_gauges() -> None:
             overflow += max(getattr(pool, "_max_overflow", 0), 0)
             in_use += pool.checkedout()
             idle += pool.checkedin()
+            if engine is returning:
+                in_use -= 1
+                idle += 1
     DB_POOL_SIZE.set(size)
     DB_POOL_MAX_OVERFLOW.set(overflow)
     DB_POOL_IN_USE.set(in_use)
@@ -173,9 +178,12 @@ def instrument_pool(engine: AsyncEngine) -> None:
     def on_change(*_args: Any) -> None:
         _refresh_pool_gauges()
 
-    for name in ("checkout", "checkin", "connect", "close", "detach"):
+    def on_checkin(*_args: Any) -> None:
+        _refresh_pool_gauges(returning=sync_engine)
+
+    for name in ("checkout", "connect", "close", "detach", "engine_disposed"):
         event.listen(sync_engine, name, on_change)
-    event.listen(sync_engine, "engine_disposed", on_change)
+    event.listen(sync_engine, "checkin", on_checkin)
     _refresh_pool_gauges()
 
 
