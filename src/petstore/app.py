@@ -9,25 +9,31 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Scope
 
 from petstore import __version__
 from petstore.auth import routes as auth_routes
-from petstore.auth.dependencies import rate_limit_key
+from petstore.auth.dependencies import rate_limit_key, verified_claims
 from petstore.auth.keys import KeyRing
 from petstore.auth.passwords import Passwords
 from petstore.auth.service import LoginThrottle
-from petstore.auth.tokens import TokenService
+from petstore.auth.tokens import TokenClaims, TokenService
 from petstore.chat import routes as chat_routes
 from petstore.chat.upstream import UpstreamChat
+from petstore.core import metrics
 from petstore.core.database import create_engine, create_sessionmaker
 from petstore.core.docs import install_docs
 from petstore.core.idempotency import IdempotencyMiddleware
-from petstore.core.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from petstore.core.middleware import (
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+    route_resolver,
+)
 from petstore.core.openapi import build_openapi
 from petstore.core.outbound import OutboundPolicy
 from petstore.core.problems import install_problem_handlers
@@ -99,6 +105,7 @@ def sqlite_probe(settings: Settings) -> SqliteChangeProbe | None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = create_engine(settings)
+    metrics.instrument_pool(engine)
     sessionmaker = create_sessionmaker(engine)
     keys = KeyRing()
     # Several processes share their counters through Redis; one process keeps them in memory.
@@ -124,6 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if redis_store is not None:
             await redis_store.aclose()
         await engine.dispose()
+        metrics.forget_engine(engine)
+        metrics.mark_this_process_dead()
 
     app = FastAPI(
         title="Modern Petstore API",
@@ -182,6 +191,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        """Prometheus text exposition; operational, so outside the API contract."""
+        outbox = await metrics.outbox_collector(sessionmaker)
+        return Response(metrics.exposition(outbox), media_type=metrics.CONTENT_TYPE)
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = build_openapi(app, settings)
@@ -194,6 +209,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def current_sessionmaker() -> async_sessionmaker[AsyncSession]:
         return app.state.sessionmaker  # type: ignore[no-any-return]
+
+    def principal(scope: Scope) -> str | None:
+        """Who called, for the request log: the verified token's subject (the rate limiter
+        has verified it already), never the token."""
+        claims = verified_claims(scope, app.state.tokens)
+        return str(claims.subject) if isinstance(claims, TokenClaims) else None
+
+    # Every route with a path, for naming answers given before routing (429, 413, replays).
+    leaves: list[BaseRoute] = [
+        *app.state.api_routes,
+        *(r for r in app.router.routes if isinstance(r, Route | Mount)),
+    ]
 
     probe = sqlite_probe(settings)
     if probe is not None:
@@ -224,5 +251,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exempt_paths=UNMETERED_PATHS,
         problem_base=settings.problem_base,
     )
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        RequestContextMiddleware, resolve_route=route_resolver(lambda: leaves), principal=principal
+    )
     return app

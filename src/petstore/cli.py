@@ -18,6 +18,7 @@ import yaml
 from petstore.auth.scopes import Role
 from petstore.core.database import create_engine, create_sessionmaker
 from petstore.core.logging import configure_logging
+from petstore.core.metrics_dir import metrics_directory
 from petstore.core.settings import Settings
 from petstore.core.tenancy import SHARED_POOL
 from petstore.migrations.runner import upgrade
@@ -125,20 +126,25 @@ def serve(
             workers,
         )
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    uvicorn.run(
-        "petstore.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        loop="uvloop",
-        http="httptools",
-        log_config=None,
-        # Behind a load balancer the client address (rate limits, login throttle) comes from
-        # X-Forwarded-For, believed only from the balancers named in the setting.
-        proxy_headers=bool(settings.forwarded_allow_ips),
-        forwarded_allow_ips=settings.forwarded_allow_ips or None,
-        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-    )
+    with metrics_directory(workers):
+        uvicorn.run(
+            "petstore.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            loop="uvloop",
+            http="httptools",
+            log_config=None,
+            # Behind a load balancer the client address (rate limits, login throttle) comes from
+            # X-Forwarded-For, believed only from the balancers named in the setting.
+            proxy_headers=bool(settings.forwarded_allow_ips),
+            forwarded_allow_ips=settings.forwarded_allow_ips or None,
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+            # A new worker answers the supervisor's health pings only once it has imported the
+            # app; on a busy machine that takes longer than uvicorn's 5 s default, and the
+            # supervisor would kill and respawn workers forever.
+            timeout_worker_healthcheck=30,
+        )
 
 
 def _exit_cleanly(signum: int, _frame: FrameType | None) -> None:

@@ -23,6 +23,7 @@ from petstore.auth.principal import Principal
 from petstore.auth.scopes import Role, grantable
 from petstore.auth.tokens import IssuedToken, TokenService
 from petstore.core.ids import new_id, utcnow
+from petstore.core.metrics import rate_limited
 from petstore.core.problems import Problem, unauthorized
 from petstore.core.ratelimit import RateLimitStore
 from petstore.core.settings import Settings
@@ -63,6 +64,7 @@ class LoginThrottle:
         for key, limit in self._keys(tenant, username, ip):
             budget = await self._store.peek(key, limit, self._window)
             if budget.remaining <= 0:
+                rate_limited("login")
                 retry = budget.retry_after()
                 raise Problem(
                     429,

@@ -10,11 +10,14 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Callable, Iterable
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from petstore.core.metrics import UNMATCHED, observe_request
 from petstore.core.problems import Problem, problem_response
 
 access_log = logging.getLogger("petstore.access")
@@ -39,11 +42,38 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-class RequestContextMiddleware:
-    """Echo (or mint) ``X-Request-ID``, add security headers, and log one line per request."""
+def route_template(scope: Scope) -> str | None:
+    """The template of the route that answered (``/v1/pets/{id}``), from the router's choice."""
+    route = scope.get("route")
+    if route is None:
+        return None
+    path = getattr(route, "path", None)
+    if isinstance(route, Mount):
+        return f"{path}/{{path}}"
+    return path if isinstance(path, str) else None
 
-    def __init__(self, app: ASGIApp) -> None:
+
+ScopeLabel = Callable[[Scope], str | None]
+
+
+class RequestContextMiddleware:
+    """Echo (or mint) ``X-Request-ID``, add security headers, count the request in the metrics
+    and log one line per request.
+
+    The route template comes from the router. Answers given before routing (429, 413,
+    idempotent replays) are matched against the routes afterwards by ``resolve_route``, which
+    costs a regex per route but only on those answers; the read cache marks its hits itself.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        resolve_route: ScopeLabel | None = None,
+        principal: ScopeLabel | None = None,
+    ) -> None:
         self.app = app
+        self.resolve_route = resolve_route
+        self.principal = principal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,18 +98,44 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
+            elapsed = time.perf_counter() - started
+            route = route_template(scope)
+            if route is None and self.resolve_route is not None:
+                route = self.resolve_route(scope)
+            route = route or UNMATCHED
+            observe_request(route, scope["method"], status, elapsed)
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info(
                     "request",
                     extra={
                         "request_id": request_id,
+                        "tenant": header(scope, b"x-tenant-id"),
+                        "principal": self.principal(scope) if self.principal else None,
                         "method": scope["method"],
+                        "route": route,
                         "path": scope["path"],
                         "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                        "tenant": header(scope, b"x-tenant-id"),
+                        "duration_ms": round(elapsed * 1000, 2),
                     },
                 )
+
+
+def route_resolver(routes: Callable[[], Iterable[BaseRoute]]) -> ScopeLabel:
+    """Find the template a path would have been routed to, for answers given before routing.
+    A path no route matches gets ``None`` (counted as :data:`UNMATCHED`)."""
+
+    def resolve(scope: Scope) -> str | None:
+        probe = {"type": "http", "path": scope["path"], "method": scope["method"], "root_path": ""}
+        partial = None
+        for route in routes():
+            match, _ = route.matches(probe)
+            if match is Match.FULL:
+                return route_template({"route": route})
+            if match is Match.PARTIAL and partial is None:
+                partial = route
+        return route_template({"route": partial}) if partial is not None else None
+
+    return resolve
 
 
 class _BodyTooLarge(StarletteHTTPException):

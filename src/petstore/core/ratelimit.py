@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from petstore.core.metrics import rate_limited
 from petstore.core.problems import Problem, problem_response
 from petstore.core.redis import RATE_LIMIT_PREFIX
 
@@ -225,6 +226,7 @@ class RateLimitMiddleware:
         budget = await self.store.hit(key, self.limit, self.window)
         headers = budget.headers()
         if budget.exhausted:
+            rate_limited("request")
             problem = Problem(
                 429,
                 f"Rate limit exceeded. Please wait {budget.retry_after()} seconds before "

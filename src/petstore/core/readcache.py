@@ -6,7 +6,7 @@ any other connection, in this process or another, commits. A cached answer is se
 while that number is what it was *before* the answer was computed, so a cached response is
 never older than the database: any commit anywhere invalidates everything. A hit skips the
 framework entirely (routing, dependencies, the database round trips); rate limiting, request
-ids and the other outer middleware still run.
+ids, metrics and the other outer middleware still run (a hit names the route that computed it).
 
 Not used on PostgreSQL, which has no equally cheap "has anything changed?" probe.
 """
@@ -46,6 +46,7 @@ class _Entry:
     etag: bytes
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    route: object  # the route that computed the answer: a hit reports it, as routing would
 
 
 class ReadCacheMiddleware:
@@ -73,6 +74,7 @@ class ReadCacheMiddleware:
         entry = self._entries.get(key)
         if entry is not None and entry.version == version:
             self._entries.move_to_end(key)
+            scope["route"] = entry.route
             await self._serve(scope, entry, send)
             return
         status = 0
@@ -91,7 +93,8 @@ class ReadCacheMiddleware:
         await self.app(scope, receive, capture)
         etag = next((v for k, v in headers if k == b"etag"), None)
         if status == 200 and etag is not None:
-            self._entries[key] = _Entry(version, etag, headers, b"".join(chunks))
+            entry = _Entry(version, etag, headers, b"".join(chunks), scope.get("route"))
+            self._entries[key] = entry
             if len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 

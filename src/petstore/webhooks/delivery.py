@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.database import WRITE_INTENT
 from petstore.core.ids import new_id, utcnow
+from petstore.core.metrics import delivery_recorded
 from petstore.core.outbound import OutboundPolicy, OutboundRefused, pinned
 from petstore.core.secrets import server_secret
 from petstore.core.settings import Settings
@@ -38,6 +39,8 @@ CALLBACK_SECRET = "callback_signing"  # noqa: S105 - the row name, not a secret
 BATCH = 64
 POOL = 8
 EXCERPT = 1024
+# A recorded attempt's outcome, for the metrics: by the state the delivery moved to.
+_OUTCOMES = {"SUCCEEDED": "delivered", "PENDING": "retry", "FAILED": "failed"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class _Job:
     body: str
     secret: str
     attempt: int
+    kind: str = "webhook"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +189,7 @@ class DeliveryWorker:
                     delivery.body,
                     secret,
                     delivery.attempts + 1,
+                    delivery.kind,
                 )
             )
         return jobs
@@ -285,6 +290,8 @@ class DeliveryWorker:
                     )
                 )
             await session.commit()
+        for (job, _), state in zip(outcomes, states, strict=True):
+            delivery_recorded(_OUTCOMES[str(state["status"])], job.kind)
 
     async def _abandon(self, delivery_id: uuid.UUID, reason: str) -> None:
         async with self.sessionmaker() as session:
@@ -295,6 +302,7 @@ class DeliveryWorker:
                 .values(status="FAILED", locked_until=None, last_error=reason, updated_at=utcnow())
             )
             await session.commit()
+        delivery_recorded("failed", "webhook")
 
     async def aclose(self) -> None:
         await self.client.aclose()
