@@ -157,8 +157,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         PETSTORE_WORKER_POLL_SECONDS="0.2",
         PETSTORE_WEBHOOK_RETRY_SCHEDULE="0,0.3,0.3,0.3,0.3",
         # Long enough that a lease never runs out during the test: a second send of one
-        # attempt could then only come from two workers claiming the same delivery.
+        # attempt could only come from two workers claiming the same delivery ...
         PETSTORE_WEBHOOK_LEASE_SECONDS="60",
+        PETSTORE_WEBHOOK_TIMEOUT_SECONDS="30",  # and no attempt times out on a busy machine
     )
     tenant = str(uuid.uuid4())
     petstore(env, "migrate")
