@@ -28,6 +28,7 @@ user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
 DEMO_PET_COUNT = 64
+WORKER_HEALTHCHECK_SECONDS = 30
 DEMO_STAFF_USERNAME = "demo-staff"
 DEMO_STAFF_PASSWORD = "petstore-demo-staff"  # noqa: S105 - documented demo account
 
@@ -140,10 +141,11 @@ def serve(
             proxy_headers=bool(settings.forwarded_allow_ips),
             forwarded_allow_ips=settings.forwarded_allow_ips or None,
             timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-            # A new worker answers the supervisor's health pings only once it has imported the
-            # app; on a busy machine that takes longer than uvicorn's 5 s default, and the
-            # supervisor would kill and respawn workers forever.
-            timeout_worker_healthcheck=30,
+            # With several workers the supervisor pings each one and replaces any that does not
+            # answer in time. A worker still starting up on a busy machine (a fresh interpreter
+            # importing the app) can take longer than uvicorn's 5 s: it was killed and restarted
+            # in a loop, and the server never came up.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
 
 

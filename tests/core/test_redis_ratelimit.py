@@ -15,7 +15,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
-from redis.asyncio import Redis
 
 from petstore.app import create_app
 from petstore.core.ratelimit import RedisRateLimitStore
@@ -258,14 +257,20 @@ async def test_a_hung_redis_costs_at_most_the_timeout(
         await store.aclose()
 
 
-def test_pool_and_timeout_settings_reach_the_client() -> None:
-    settings = redis_settings(redis_timeout_seconds=0.7, redis_max_connections=3)
-    client: Redis = create_redis(settings)
-    pool = client.connection_pool
-    assert pool.max_connections == 3
-    assert pool.connection_kwargs["socket_timeout"] == 0.7
-    assert pool.connection_kwargs["socket_connect_timeout"] == 0.7
-    assert pool.timeout == 0.7  # type: ignore[attr-defined]
+async def test_the_pool_never_opens_more_connections_than_configured(key: str) -> None:
+    name = f"pooltest{uuid.uuid4().hex[:8]}"
+    url = f"{redis_database(REDIS_DB)}?client_name={name}"
+    store = RedisRateLimitStore(
+        create_redis(redis_settings(url, redis_max_connections=2, redis_timeout_seconds=5))
+    )
+    try:
+        budgets = await asyncio.gather(*(store.hit(key, 1000, 3600) for _ in range(50)))
+        assert sorted(b.remaining for b in budgets) == list(range(950, 1000))
+        assert not store.degraded  # the others waited for a free connection
+        connections = [c for c in await store.client.client_list() if c.get("name") == name]
+        assert len(connections) == 2
+    finally:
+        await store.aclose()
 
 
 # --- through the API: two apps (two instances) on one database and one Redis ------------------

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -156,8 +157,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         PETSTORE_WORKER_POLL_SECONDS="0.2",
         PETSTORE_WEBHOOK_RETRY_SCHEDULE="0,0.3,0.3,0.3,0.3",
         # Long enough that a lease never runs out during the test: a second send of one
-        # attempt could then only come from two workers claiming the same delivery.
+        # attempt could only come from two workers claiming the same delivery ...
         PETSTORE_WEBHOOK_LEASE_SECONDS="60",
+        PETSTORE_WEBHOOK_TIMEOUT_SECONDS="30",  # and no attempt times out on a busy machine
     )
     tenant = str(uuid.uuid4())
     petstore(env, "migrate")
@@ -249,12 +251,41 @@ def test_one_idempotent_replay_across_instances(cluster: Cluster) -> None:
         # The same key for a different request is refused on either instance.
         other = b.post("/v1/pets", json={**PET, "name": name + "x"}, headers={**auth, **key})
         assert other.status_code == 422, other.text
+    assert count_pets(cluster, name) == 1
+
+
+def test_one_key_sent_to_both_instances_at_once_acts_once(cluster: Cluster) -> None:
+    a, b = cluster.clients()
+    with a, b:
+        auth = staff_auth(a)
+    name = f"Race {uuid.uuid4().hex[:8]}"
+    headers = {**auth, "Idempotency-Key": str(uuid.uuid4()), "X-Tenant-ID": cluster.tenant}
+
+    def post(base_url: str) -> httpx.Response:
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            return client.post("/v1/pets", json={**PET, "name": name}, headers=headers)
+
+    urls = (cluster.a.base_url, cluster.b.base_url) * 2
+    with ThreadPoolExecutor(len(urls)) as pool:
+        responses = list(pool.map(post, urls))
+    statuses = sorted(r.status_code for r in responses)
+    # The first to reserve the key creates the pet; the others replay it or are told that it
+    # is still in progress (409), whichever instance they reached.
+    assert set(statuses) <= {201, 409}, [(r.status_code, r.text) for r in responses]
+    created = [r for r in responses if r.status_code == 201]
+    assert created
+    assert len({r.json()["id"] for r in created}) == 1
+    assert sum(1 for r in created if "idempotent-replayed" not in r.headers) == 1
+    assert count_pets(cluster, name) == 1
+
+
+def count_pets(cluster: Cluster, name: str) -> int:
     rows = cluster.query(
         "SELECT count(*) FROM pets WHERE tenant = :tenant AND name = :name",
         tenant=cluster.tenant,
         name=name,
     )
-    assert rows[0][0] == 1
+    return int(rows[0][0])
 
 
 def test_a_token_revoked_on_one_instance_is_refused_by_the_other(cluster: Cluster) -> None:

@@ -31,5 +31,6 @@ def create_redis(settings: Settings) -> Redis:
         socket_connect_timeout=timeout,
         retry=Retry(NoBackoff(), 1),
         health_check_interval=30,
+        client_name="petstore",  # how our connections show in CLIENT LIST
     )
     return Redis.from_pool(pool)
