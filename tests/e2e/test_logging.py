@@ -11,6 +11,7 @@ access token sent in a URL path (which the request log records) comes out redact
 from __future__ import annotations
 
 import json
+import signal
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,6 +97,9 @@ def test_a_debug_log_holds_no_secret_and_every_request_field(
         # A token pasted into a URL: the request log records paths, the redaction must catch it.
         call("GET", f"/v1/pets/{second['token']}", 400, headers=user)
         call("POST", "/v1/logout", 204, json={"refreshToken": second["refreshToken"]}, headers=user)
+    # Stop the server first: a request's line is written after its answer has gone out.
+    debug_server.process.send_signal(signal.SIGTERM)
+    debug_server.process.wait(timeout=30)
     log = debug_server.log()
 
     # Nothing secret, anywhere: not the values, not the signature part of a token alone.

@@ -118,7 +118,8 @@ _children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
 
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
-    """Count one answered request. The labelled children are cached: ``labels()`` validates and
+    """Count one answered request (and bring the pool gauges up to date, a safe point to do
+    so). The labelled children are cached: ``labels()`` validates and
     locks on every call, a cost the hot path need not pay for every request."""
     if method not in METHODS:  # before the cache: a fuzzer's methods must not grow it
         method = "OTHER"
@@ -130,6 +131,8 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
         _children[key] = pair
     pair[0].inc()
     pair[1].observe(seconds)
+    if _pools_changed:  # the request is over: its connection is back in the pool
+        refresh_pool_gauges()
 
 
 def rate_limited(limiter: str) -> None:
@@ -144,11 +147,23 @@ def delivery_recorded(outcome: str, kind: str) -> None:
 
 # Engines, not pools: ``engine.dispose()`` swaps in a new pool (which keeps the listeners).
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+_pools_changed = False
 
 
-def _refresh_pool_gauges(returning: Engine | None = None) -> None:
-    """Sum the pools' own counts. ``returning``: the engine whose connection is being checked
-    in; SQLAlchemy fires ``checkin`` just before the pool takes the connection back."""
+def _pools_did_change(*_args: Any) -> None:
+    """The pool event handler does nothing but raise a flag. SQLAlchemy may fire pool events
+    from a garbage-collector callback (a connection nobody returned), at any point in this
+    thread, even while it holds one of the metrics library's locks, which are not re-entrant:
+    touching a metric here could deadlock the process."""
+    global _pools_changed
+    _pools_changed = True
+
+
+def refresh_pool_gauges() -> None:
+    """Write the pools' own counts to the gauges. Called at safe points only: after each
+    request, before each scrape, when an engine comes or goes."""
+    global _pools_changed
+    _pools_changed = False
     size = overflow = in_use = idle = 0
     for engine in list(_engines):
         pool = engine.pool
@@ -157,40 +172,35 @@ def _refresh_pool_gauges(returning: Engine | None = None) -> None:
             overflow += max(getattr(pool, "_max_overflow", 0), 0)
             in_use += pool.checkedout()
             idle += pool.checkedin()
-            if engine is returning:
-                in_use -= 1
-                idle += 1
     DB_POOL_SIZE.set(size)
     DB_POOL_MAX_OVERFLOW.set(overflow)
     DB_POOL_IN_USE.set(in_use)
     DB_POOL_IDLE.set(idle)
 
 
+def refresh_pool_gauges_if_changed() -> None:
+    if _pools_changed:
+        refresh_pool_gauges()
+
+
 def instrument_pool(engine: AsyncEngine) -> None:
-    """Keep the pool gauges current from the pool's own events (checkout, checkin, connect,
-    close): a few integer reads per checkout, no polling. Pools other than ``QueuePool`` (which
-    SQLite and PostgreSQL both use here) have nothing to report."""
+    """Keep the pool gauges current: the pool's events (checkout, checkin, connect, close)
+    flag a change, and the gauges are re-read from the pool at the next safe point. A few
+    integer reads per database request, nothing on a cached read. Pools other than
+    ``QueuePool`` (which SQLite and PostgreSQL both use here) have nothing to report."""
     sync_engine = engine.sync_engine
     if not isinstance(sync_engine.pool, QueuePool):
         return
     _engines.add(sync_engine)
-
-    def on_change(*_args: Any) -> None:
-        _refresh_pool_gauges()
-
-    def on_checkin(*_args: Any) -> None:
-        _refresh_pool_gauges(returning=sync_engine)
-
-    for name in ("checkout", "connect", "close", "detach", "engine_disposed"):
-        event.listen(sync_engine, name, on_change)
-    event.listen(sync_engine, "checkin", on_checkin)
-    _refresh_pool_gauges()
+    for name in ("checkout", "checkin", "connect", "close", "detach", "engine_disposed"):
+        event.listen(sync_engine, name, _pools_did_change)
+    refresh_pool_gauges()
 
 
 def forget_engine(engine: AsyncEngine) -> None:
     """Stop counting an engine's pool (the app that owned it has shut down)."""
     _engines.discard(engine.sync_engine)
-    _refresh_pool_gauges()
+    refresh_pool_gauges()
 
 
 # --- the outbox, read at scrape time ------------------------------------------------------
@@ -281,6 +291,7 @@ def mark_this_process_dead() -> None:
 def exposition(*extra: Collector | None) -> bytes:
     """The text exposition of every metric (all workers' when several run), plus ``extra``
     collectors computed for this scrape."""
+    refresh_pool_gauges_if_changed()
     path = multiprocess_dir()
     if path:
         _forget_dead_workers(path)
