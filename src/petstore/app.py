@@ -26,8 +26,13 @@ from petstore.chat import routes as chat_routes
 from petstore.chat.upstream import UpstreamChat
 from petstore.core.database import create_engine, create_sessionmaker
 from petstore.core.docs import install_docs
+from petstore.core.health import database_check, install_readiness
 from petstore.core.idempotency import IdempotencyMiddleware
-from petstore.core.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from petstore.core.middleware import (
+    BodyLimitMiddleware,
+    DatabaseUnavailableMiddleware,
+    RequestContextMiddleware,
+)
 from petstore.core.openapi import build_openapi
 from petstore.core.outbound import OutboundPolicy
 from petstore.core.problems import install_problem_handlers
@@ -169,6 +174,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    # More checks (a shared Redis) are appended to app.state.readiness_checks where configured.
+    install_readiness(app, [database_check(engine)], settings.readiness_timeout_seconds)
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = build_openapi(app, settings)
@@ -211,5 +219,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exempt_paths=UNMETERED_PATHS,
         problem_base=settings.problem_base,
     )
+    app.add_middleware(DatabaseUnavailableMiddleware, problem_base=settings.problem_base)
     app.add_middleware(RequestContextMiddleware)
     return app
