@@ -13,8 +13,22 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict, model_valid
 from petstore.core.problems import MalformedJson
 
 
+def _has_nul(data: Any) -> bool:
+    if isinstance(data, str):
+        return "\x00" in data
+    if isinstance(data, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in data.items())
+    if isinstance(data, list):
+        return any(_has_nul(item) for item in data)
+    return False
+
+
 class InputModel(BaseModel):
-    """Request bodies: unknown fields are ignored, aliases and field names both accepted."""
+    """Request bodies: unknown fields are ignored, aliases and field names both accepted.
+
+    No text may contain U+0000: PostgreSQL cannot store it in a text column (SQLite can), so
+    it is refused up front, the same way on both databases.
+    """
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=False)
 
@@ -25,6 +39,8 @@ class InputModel(BaseModel):
             raise ValueError("the body is not valid JSON")
         if not isinstance(data, dict) and not isinstance(data, BaseModel):
             raise ValueError("must be a JSON object")  # FastAPI validates from attributes
+        if _has_nul(data):
+            raise ValueError("text must not contain the NUL character (U+0000)")
         return data
 
 
