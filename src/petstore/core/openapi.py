@@ -4,7 +4,8 @@ FastAPI writes 3.1; this module lifts it to 3.2 and adds what the framework cann
 each operation's security (read from its :class:`RequireScopes` dependency, the same object
 that enforces it), the problem responses every operation can give (400 for a bad tenant header,
 429 from the rate limiter), rate-limit and request-id response headers, ``Location`` and
-``ETag`` headers, and the ``Idempotency-Key`` header on POST.
+``ETag`` headers, the ``Idempotency-Key`` header on POST, and the links from each created
+resource to what can be done with it next (:mod:`petstore.core.openapi_links`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fastapi.routing import APIRoute
 from petstore import __version__
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.scopes import SCOPE_DESCRIPTIONS
+from petstore.core.openapi_links import add_links
 from petstore.core.openapi_meta import problem_response_doc
 from petstore.core.settings import Settings
 from petstore.webhooks.catalog import catalog
@@ -255,4 +257,5 @@ def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
         for method, op in item.items():
             if method in HTTP_METHODS:
                 _finish_operation(op, method, scopes_by_op.get((path, method)))
+    add_links(doc)
     return doc
