@@ -61,9 +61,17 @@ LINKS: tuple[Link, ...] = (
         "updateOrderStatus",
         "deleteOrder",
         "callbackOrder",
-        "createOrderPayment",
         "listOrderPayments",
         description="The order just placed.",
+    ),
+    Link(
+        "createOrder",
+        "createOrderPayment",
+        request_body={
+            "amount": "$response.body#/totalAmount",
+            "currency": "$response.body#/currency",
+        },
+        description="Pay the order just placed, for its amount and currency.",
     ),
     *follows(
         "createOrderPayment",
