@@ -1,8 +1,9 @@
 """``/healthz`` and ``/readyz``, and 503 problems when the database cannot be reached.
 
-The unreachable databases are real sockets: a port nobody listens on (refused at once) and a
-server that accepts connections and never says a word (the driver's connect timeout must end
-the wait). The outage of a running PostgreSQL is drilled in tests/e2e/test_database_outage.py.
+The unreachable databases are real: a port nobody listens on (refused at once), a server that
+accepts connections and never says a word (the driver's connect timeout must end the wait),
+and a SQLite path that cannot be opened. The outage of a running PostgreSQL is drilled in
+tests/e2e/test_database_outage.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -102,6 +104,22 @@ async def test_refused_database_makes_requests_503_and_not_ready(
             assert response.headers["retry-after"] == "1"
 
         assert (await client.get("/healthz")).status_code == 200  # the process itself is fine
+
+
+async def test_unopenable_sqlite_file_makes_requests_503(tmp_path: Path, tenant: str) -> None:
+    """SQLite's own outage: the database path cannot be opened (here: it is a directory)."""
+    database = tmp_path / "petstore.db"
+    database.mkdir()
+    app = create_app(fast_settings(f"sqlite+aiosqlite:///{database}", read_cache=False))
+    try:
+        async with make_client(app, tenant) as client:
+            ready = await client.get("/readyz")
+            body = assert_problem(ready, 503, "service-unavailable")
+            assert body["checks"]["database"]["error"] == "OperationalError"
+            assert_problem(await client.get("/v1/pets"), 503, "service-unavailable")
+            assert (await client.get("/healthz")).status_code == 200
+    finally:
+        await app.state.engine.dispose()
 
 
 async def test_silent_database_fails_fast_instead_of_hanging(
