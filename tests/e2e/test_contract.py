@@ -132,3 +132,4 @@ def test_schemathesis_finds_no_failures(server: RunningServer, tmp_path: Path) -
     covered, _selected, total, inferred = (int(g or 0) for g in links.groups())
     assert total - inferred == len(LINKS)
     assert covered > 0
+    print(f"\ncontract run, stateful phase: {links.group(0)}")
