@@ -28,9 +28,11 @@ from petstore.chat.upstream import UpstreamChat
 from petstore.core import metrics
 from petstore.core.database import create_engine, create_sessionmaker
 from petstore.core.docs import install_docs
+from petstore.core.health import database_check, install_readiness, redis_check
 from petstore.core.idempotency import IdempotencyMiddleware
 from petstore.core.middleware import (
     BodyLimitMiddleware,
+    DatabaseUnavailableMiddleware,
     RequestContextMiddleware,
     route_resolver,
 )
@@ -197,6 +199,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outbox = await metrics.outbox_collector(sessionmaker)
         return Response(metrics.exposition(outbox), media_type=metrics.CONTENT_TYPE)
 
+    checks = [database_check(engine)]
+    if redis_store is not None:
+        checks.append(redis_check(redis_store.ping))
+    install_readiness(app, checks, settings.readiness_timeout_seconds)
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = build_openapi(app, settings)
@@ -251,6 +258,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exempt_paths=UNMETERED_PATHS,
         problem_base=settings.problem_base,
     )
+    app.add_middleware(DatabaseUnavailableMiddleware, problem_base=settings.problem_base)
     app.add_middleware(
         RequestContextMiddleware, resolve_route=route_resolver(lambda: leaves), principal=principal
     )

@@ -361,3 +361,32 @@ async def test_the_api_keeps_answering_and_limiting_while_redis_is_down(
                 remaining.append(int(response.headers["ratelimit-remaining"]))
             assert remaining == [2, 1, 0]
             assert (await client.get("/v1/pets")).status_code == 429
+
+
+async def test_readiness_fails_while_redis_is_down_and_recovers(
+    proxy: TcpProxy, database_url: str, tenant: str
+) -> None:
+    settings = fast_settings(
+        database_url, redis_url=SecretStr(proxy.url), redis_timeout_seconds=0.2
+    )
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        (client,) = clients([application], tenant, random_ip())
+        async with client:
+            ready = await client.get("/readyz")
+            assert ready.status_code == 200, ready.text
+            assert ready.json()["checks"]["redis"]["status"] == "ok"
+
+            await proxy.stop()
+            down = await client.get("/readyz")
+            assert down.status_code == 503, down.text
+            assert down.headers["content-type"] == "application/problem+json"
+            assert down.json()["checks"]["redis"]["status"] == "failed"
+            assert down.json()["checks"]["database"]["status"] == "ok"
+            assert proxy.url not in down.text
+            # Requests are still served (fail open); only readiness reports the outage.
+            assert (await client.get("/v1/pets")).status_code == 200
+
+            await proxy.start()
+            again = await client.get("/readyz")
+            assert again.status_code == 200, again.text

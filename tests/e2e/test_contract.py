@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ import httpx
 import pytest
 
 from petstore.auth.passwords import Passwords
+from petstore.core.openapi_links import LINKS
 from petstore.users.schemas import UserCreate
 from tests.e2e.server import RunningServer, petstore, run_server, server_env
 
@@ -120,3 +122,14 @@ def test_schemathesis_finds_no_failures(server: RunningServer, tmp_path: Path) -
     assert result.returncode == 0, output[-20_000:]
     assert "No issues found" in output or " passed" in output, output[-5000:]
     assert "server error" not in server.log().lower()
+    # The stateful phase ran and chained calls over the document's declared links.
+    assert "✅ Stateful" in output, output[-5000:]
+    links = re.search(
+        r"API Links:\s+(\d+) covered / (\d+) selected / (\d+) total(?: \((\d+) inferred\))?",
+        output,
+    )
+    assert links is not None, output[-5000:]
+    covered, _selected, total, inferred = (int(g or 0) for g in links.groups())
+    assert total - inferred == len(LINKS)
+    assert covered > 0
+    print(f"\ncontract run, stateful phase: {links.group(0)}")

@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from petstore.auth.service import REVOKE_BATCH
 from petstore.users.models import User
 from tests.conftest import PASSWORD, Account, AccountFactory, assert_problem, make_client
 
@@ -232,6 +233,26 @@ async def test_delete_self_then_login_fails(client: httpx.AsyncClient, user: Acc
         },
     )
     assert again.status_code == 201, again.text
+
+
+async def test_deleting_an_account_with_many_sessions_revokes_them_all(
+    client: httpx.AsyncClient, user: Account
+) -> None:
+    """Regression (found by the contract run): revoking one token at a time made deleting an
+    account that had logged in thousands of times take longer than clients wait."""
+    tokens = [user.token]
+    for _ in range(REVOKE_BATCH + 20):  # more than one batch of revocations
+        signed_in = await login(client, user.username, PASSWORD)
+        assert signed_in.status_code == 200, signed_in.text
+        tokens.append(signed_in.json()["token"])
+    logout = await client.post("/v1/logout", headers={"Authorization": f"Bearer {tokens[1]}"})
+    assert logout.status_code == 204, logout.text  # one of them is revoked already
+
+    response = await client.delete(f"/v1/users/{user.id}", headers=user.auth)
+    assert response.status_code == 204, response.text
+    for token in (tokens[0], tokens[1], tokens[len(tokens) // 2], tokens[-1]):
+        refused = await client.get("/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+        assert_problem(refused, 401, "unauthorized")
 
 
 # --- object-level authorization -----------------------------------------------------------

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -231,15 +231,45 @@ async def revoke_everything_of(session: AsyncSession, user_id: uuid.UUID) -> Non
             )
         )
     ).all()
+    live = []
     for jti, created_at in rows:
         expires = _aware(created_at) + timedelta(days=1)  # beyond any access-token lifetime
         if expires > now:
-            await revoke_access_token(session, jti, expires)
+            live.append((jti, expires))
+    await _revoke_access_tokens(session, live)
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+
+
+REVOKE_BATCH = 500
+
+
+async def _revoke_access_tokens(session: AsyncSession, tokens: list[tuple[str, datetime]]) -> None:
+    """Revoke many tokens in a few statements: an account that logged in thousands of times
+    must not take thousands of round trips (and the write lock meanwhile) to delete."""
+    for start in range(0, len(tokens), REVOKE_BATCH):
+        batch = tokens[start : start + REVOKE_BATCH]
+        known = set(
+            (
+                await session.scalars(
+                    select(RevokedToken.jti).where(RevokedToken.jti.in_([j for j, _ in batch]))
+                )
+            ).all()
+        )
+        fresh = [(j, e) for j, e in batch if j not in known]
+        if not fresh:
+            continue
+        try:
+            async with session.begin_nested():
+                await session.execute(
+                    insert(RevokedToken), [{"jti": j, "expires_at": e} for j, e in fresh]
+                )
+        except IntegrityError:  # some were revoked concurrently: settle them one by one
+            for jti, expires in fresh:
+                await revoke_access_token(session, jti, expires)
 
 
 async def is_revoked(session: AsyncSession, jti: str) -> bool:

@@ -9,12 +9,13 @@ write lock up front turns concurrent writers into a queue instead of a deadlock.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -36,6 +37,42 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "QUERY"})
 
 class Base(DeclarativeBase):
     """Declarative base of every table; the schema itself is built by Alembic migrations."""
+
+
+# SQLSTATE classes that mean "the database cannot serve now", not "this request is wrong":
+# connection exception, transaction rollback (serialization failure, deadlock), insufficient
+# resources, operator intervention (shutdown, starting up, statement timeout), system error.
+UNAVAILABLE_SQLSTATE_CLASSES = frozenset({"08", "40", "53", "57", "58"})
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database is unreachable or overloaded (answer 503, retry)
+    rather than that the code or the request is wrong (a bug: 500).
+
+    Walks the ``__cause__`` chain: drivers raise their own exceptions (asyncpg's, an
+    ``OSError`` from the socket) and SQLAlchemy wraps only some of them.
+    """
+    seen: BaseException | None = error
+    for _ in range(8):  # a cause chain is short; the bound only guards against odd cycles
+        if seen is None:
+            break
+        if isinstance(
+            seen,
+            exc.TimeoutError | exc.OperationalError | exc.InterfaceError | sqlite3.OperationalError,
+        ):
+            return True  # pool exhausted; SQLite busy/unopenable; driver lost its connection
+        if isinstance(seen, exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, OSError):  # refused, reset, timed out (TimeoutError is an OSError)
+            return True
+        sqlstate = getattr(seen, "sqlstate", None) or getattr(seen, "pgcode", None)
+        if isinstance(sqlstate, str) and sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES:
+            return True
+        if isinstance(seen, exc.DBAPIError) and seen.orig is not None and seen.orig is not seen:
+            seen = seen.orig
+        else:
+            seen = seen.__cause__
+    return False
 
 
 def create_engine(settings: Settings) -> AsyncEngine:

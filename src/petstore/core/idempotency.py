@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -37,10 +38,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from petstore.core.database import Base
+from petstore.core.database import Base, is_database_unavailable
 from petstore.core.ids import new_id, utcnow
 from petstore.core.middleware import header
 from petstore.core.problems import Problem, problem_response
+
+logger = logging.getLogger("petstore.idempotency")
 
 MAX_KEY_LENGTH = 255
 _REPLAYED_HEADERS = {"content-type", "location", "etag", "link", "cache-control"}
@@ -132,7 +135,8 @@ class IdempotencyMiddleware:
             await self.app(scope, replay_receive, capture_send)
         except BaseException:
             if not captured.settled:
-                await self._release(maker, row_id)
+                captured.settled = True
+                await self._guarded(self._release(maker, row_id))
             raise
         if not captured.settled:
             await self._settle(maker, row_id, captured)
@@ -142,9 +146,21 @@ class IdempotencyMiddleware:
     ) -> None:
         captured.settled = True
         if captured.status is None or captured.status >= 500:
-            await self._release(maker, row_id)
+            await self._guarded(self._release(maker, row_id))
         else:
-            await self._complete(maker, row_id, captured)
+            await self._guarded(self._complete(maker, row_id, captured))
+
+    @staticmethod
+    async def _guarded(step: Awaitable[None]) -> None:
+        """Run a bookkeeping step after the request ran; a database that went away meanwhile
+        must not turn the answer the client is owed into a crash. Only the replay copy is
+        lost: a retry with this key is refused (409) until the key expires."""
+        try:
+            await step
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            logger.warning("idempotency key not settled: %s", type(exc).__name__)
 
     async def _reserve(
         self, maker: async_sessionmaker[AsyncSession], owner: str, key: str, fingerprint: str

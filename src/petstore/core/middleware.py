@@ -17,10 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from petstore.core.database import is_database_unavailable
 from petstore.core.metrics import UNMATCHED, observe_request
-from petstore.core.problems import Problem, problem_response
+from petstore.core.problems import Problem, database_unavailable, problem_response
 
 access_log = logging.getLogger("petstore.access")
+logger = logging.getLogger("petstore.middleware")
 
 # Request ids: a random per-process prefix and a counter. Unique across processes, and far
 # cheaper than a uuid4 per request (os.urandom releases and re-takes the GIL).
@@ -136,6 +138,37 @@ def route_resolver(routes: Callable[[], Iterable[BaseRoute]]) -> ScopeLabel:
         return route_template({"route": partial}) if partial is not None else None
 
     return resolve
+
+
+class DatabaseUnavailableMiddleware:
+    """503 for a database failure raised by middleware (idempotency keys are stored before the
+    app runs), which the app's exception handlers never see. Without it the failure would
+    reach the server as a crash: a 500 and a dropped keep-alive connection."""
+
+    def __init__(self, app: ASGIApp, problem_base: str) -> None:
+        self.app = app
+        self.problem_base = problem_base
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started or not is_database_unavailable(exc):
+                raise
+            logger.warning("database unavailable: %s", type(exc).__name__)
+            response = problem_response(database_unavailable(), scope["path"], self.problem_base)
+            await response(scope, receive, send)
 
 
 class _BodyTooLarge(StarletteHTTPException):

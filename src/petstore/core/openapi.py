@@ -4,7 +4,8 @@ FastAPI writes 3.1; this module lifts it to 3.2 and adds what the framework cann
 each operation's security (read from its :class:`RequireScopes` dependency, the same object
 that enforces it), the problem responses every operation can give (400 for a bad tenant header,
 429 from the rate limiter), rate-limit and request-id response headers, ``Location`` and
-``ETag`` headers, and the ``Idempotency-Key`` header on POST.
+``ETag`` headers, the ``Idempotency-Key`` header on POST, and the links from each created
+resource to what can be done with it next (:mod:`petstore.core.openapi_links`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fastapi.routing import APIRoute
 from petstore import __version__
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.scopes import SCOPE_DESCRIPTIONS
+from petstore.core.openapi_links import add_links
 from petstore.core.openapi_meta import problem_response_doc
 from petstore.core.settings import Settings
 from petstore.webhooks.catalog import catalog
@@ -36,7 +38,8 @@ them, and talk to an adoption advisor.
 response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (Unix time);
 429 adds `Retry-After`. Send `X-Tenant-ID` (a UUID) to work in an isolated tenant. Single
 resources carry a strong `ETag` (`If-None-Match` → 304, `If-Match` → 412 on mismatch). Any POST
-accepts an `Idempotency-Key`. Ids are UUIDv7; money is a decimal string.
+accepts an `Idempotency-Key`. Ids are UUIDv7; money is a decimal string. Text must not contain
+the NUL character (U+0000): 422. Created resources carry OpenAPI `links` to what comes next.
 
 **Try it.** Sign up with `POST /v1/users`, log in with `POST /v1/auth/tokens`, then press
 *Authorize* and paste the `token`.
@@ -255,4 +258,5 @@ def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
         for method, op in item.items():
             if method in HTTP_METHODS:
                 _finish_operation(op, method, scopes_by_op.get((path, method)))
+    add_links(doc)
     return doc

@@ -15,12 +15,13 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
+from petstore.core.database import is_database_unavailable
 from petstore.core.settings import DEFAULT_PROBLEM_BASE
 
 logger = logging.getLogger("petstore.problems")
@@ -110,6 +111,15 @@ def validation_failed(field: str, message: str, code: str = "invalid") -> Proble
         422,
         "The request body is invalid.",
         errors=[{"field": field, "message": message, "code": code}],
+    )
+
+
+def database_unavailable() -> Problem:
+    """503 with ``Retry-After``: the database is unreachable or overloaded, not the request bad."""
+    return Problem(
+        503,
+        "The service is temporarily unable to reach its database; retry shortly.",
+        headers={"Retry-After": "1"},
     )
 
 
@@ -264,18 +274,12 @@ def install_problem_handlers(app: FastAPI) -> None:
             request, Problem(409, "The request conflicts with the current state of a resource.")
         )
 
-    async def on_database_unavailable(request: Request, exc: Exception) -> Response:
-        logger.warning("database unavailable: %s", type(exc).__name__)
-        return render(
-            request,
-            Problem(
-                503,
-                "The service is temporarily unable to reach its database; retry shortly.",
-                headers={"Retry-After": "1"},
-            ),
-        )
-
     async def on_unexpected(request: Request, exc: Exception) -> Response:
+        # Drivers raise their own connection errors (asyncpg's, OSError) besides SQLAlchemy's,
+        # so unavailability is decided by looking at the error, not by its class alone.
+        if is_database_unavailable(exc):
+            logger.warning("database unavailable: %s", type(exc).__name__)
+            return render(request, database_unavailable())
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return render(
             request, Problem(500, "An unexpected error occurred. Please try again later.")
@@ -285,8 +289,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http_exception)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(IntegrityError, on_integrity_error)
-    app.add_exception_handler(OperationalError, on_database_unavailable)
-    app.add_exception_handler(PoolTimeoutError, on_database_unavailable)
-    app.add_exception_handler(DBAPIError, on_database_unavailable)
-    app.add_exception_handler(OSError, on_database_unavailable)
+    # Registered on the inner exception layer too, so these answers are ordinary responses
+    # (the outermost handler for Exception re-raises, and the server then drops the connection).
+    for error_class in (DBAPIError, PoolTimeoutError, OSError):
+        app.add_exception_handler(error_class, on_unexpected)
     app.add_exception_handler(Exception, on_unexpected)

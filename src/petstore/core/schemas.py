@@ -8,13 +8,35 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Strict,
+    field_validator,
+    model_validator,
+)
 
 from petstore.core.problems import MalformedJson
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_has_nul(item) for item in value)
+    return False  # numbers, enums, nested models (which check their own fields)
+
+
 class InputModel(BaseModel):
-    """Request bodies: unknown fields are ignored, aliases and field names both accepted."""
+    """Request bodies: unknown fields are ignored, aliases and field names both accepted.
+
+    No text the model keeps may contain U+0000: PostgreSQL cannot store it in a text column
+    (SQLite can), so it is refused up front (422), the same way on both databases. Unknown
+    fields are ignored, NUL or not.
+    """
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=False)
 
@@ -26,6 +48,13 @@ class InputModel(BaseModel):
         if not isinstance(data, dict) and not isinstance(data, BaseModel):
             raise ValueError("must be a JSON object")  # FastAPI validates from attributes
         return data
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("text must not contain the NUL character (U+0000)")
+        return value
 
 
 class OutputModel(BaseModel):

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
     db_statement_timeout_ms: int = Field(default=15_000, ge=100)
+    # /readyz: how long each dependency may take to answer before the instance is "not ready"
+    readiness_timeout_seconds: float = Field(default=2.0, gt=0)
 
     # Redis: shared rate-limit counters for several processes (in-process counters when unset)
     redis_url: SecretStr | None = None

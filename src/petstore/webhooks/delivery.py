@@ -23,7 +23,7 @@ import httpx
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from petstore.core.database import WRITE_INTENT
+from petstore.core.database import WRITE_INTENT, is_database_unavailable
 from petstore.core.ids import new_id, utcnow
 from petstore.core.metrics import delivery_recorded
 from petstore.core.outbound import OutboundPolicy, OutboundRefused, pinned
@@ -109,8 +109,11 @@ class DeliveryWorker:
         while not stop.is_set():
             try:
                 delivered = await self.run_once()
-            except Exception:  # keep the worker alive through database hiccups
-                logger.exception("delivery batch failed")
+            except Exception as exc:  # keep the worker alive through database hiccups
+                if is_database_unavailable(exc):  # expected during an outage: no traceback
+                    logger.warning("delivery paused, database unavailable: %s", type(exc).__name__)
+                else:
+                    logger.exception("delivery batch failed")
                 delivered = 0
             if delivered:
                 continue
