@@ -262,6 +262,28 @@ async def test_body_validation_is_422_with_field_errors(
     assert all({"field", "message", "code"} <= e.keys() for e in problem["errors"])
 
 
+async def test_nul_characters_are_refused_not_a_server_error(
+    client: httpx.AsyncClient, staff: Account
+) -> None:
+    """Regression (found by the fuzz drill): PostgreSQL cannot store U+0000 in text, so a name
+    holding one was a 500 there. It is a 422 on both databases; unknown fields stay ignored."""
+    for body, field in (
+        ({**PET, "name": "Re\u0000x"}, "name"),
+        ({**PET, "photos": ["https://example.com/a\u0000.jpg"]}, "photos"),
+    ):
+        response = await client.post("/v1/pets", json=body, headers=staff.auth)
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+    patched = await client.post("/v1/pets", json=PET, headers=staff.auth)
+    refused = await client.patch(
+        f"/v1/pets/{patched.json()['id']}", json={"description": "\u0000"}, headers=staff.auth
+    )
+    assert refused.status_code == 422, refused.text
+
+    ignored = await client.post("/v1/pets", json={**PET, "x\u0000": "\u0000"}, headers=staff.auth)
+    assert ignored.status_code == 201, ignored.text
+
+
 async def test_tenants_never_see_each_other(
     app: Any, client: httpx.AsyncClient, make_pet: MakePet
 ) -> None:
