@@ -86,6 +86,7 @@ async def _principal(
                 tenant=claims.tenant,
                 jti=claims.jti,
                 token_expires_at=claims.expires_at,
+                client_id=claims.client_id,
             )
     elif isinstance(claims, InvalidToken) and not sandbox:
         raise unauthorized("The access token is invalid or has expired.")
