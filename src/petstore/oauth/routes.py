@@ -189,11 +189,14 @@ def _authorize_error(error: OAuth2Error) -> Response:
     sets ``redirect_uri`` then); otherwise tell the user, and never redirect anywhere."""
     if error.redirect_uri:
         return _error_response(error)
-    return browser.message(
-        "This sign-in link is not valid",
-        f"{error.error}: {error.description or 'the request is malformed'}",
-        status=400,
-    )
+    # The description may quote the (attacker's) redirect URI: say what is wrong, not it.
+    why = {
+        "invalid_client": "the application is not registered here",
+        "invalid_request": (
+            "the link is malformed, or its redirect URI is not registered for the application"
+        ),
+    }.get(error.error, "the request cannot be served")
+    return browser.message("This sign-in link is not valid", f"{error.error}: {why}.", status=400)
 
 
 def _flow_tenant(

@@ -453,7 +453,11 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
         user: User = request.user
         scopes = frozenset(request.scope.split()) & ROLE_SCOPES[Role(user.role)]
         if not scopes:
-            raise InvalidScopeError("None of the requested scopes can be granted to this account.")
+            raise InvalidScopeError(
+                "None of the requested scopes can be granted to this account.",
+                redirect_uri=request.payload.redirect_uri
+                or request.client.get_default_redirect_uri(),
+            )
         db.execute(delete(AuthorizationCode).where(AuthorizationCode.expires_at < now))
         db.add(
             AuthorizationCode(
