@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import json
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -219,3 +220,35 @@ async def test_device_flow_through_the_device_page(server: RunningServer, browse
     )
     assert pets.status_code == 200
     await api.aclose()
+
+
+async def test_the_docs_authorize_button_completes_the_code_flow_with_pkce(
+    server: RunningServer, browser: Browser
+) -> None:
+    page = await browser.new_page()
+    await page.goto(f"{server.base_url}/v1/docs")
+    await page.click("button.authorize")
+    client_id = page.locator("#client_id_authorizationCode")
+    section = page.locator(".auth-container", has=client_id)
+    assert await client_id.input_value() == "petstore-docs"
+    await section.get_by_text("select all").click()
+    async with page.expect_popup() as popup_info:
+        await section.locator("button.authorize").click()
+    popup = await popup_info.value
+    await popup.wait_for_selector("#username")
+    assert popup.url.startswith(f"{server.base_url}/oauth/authorize?")
+    assert "code_challenge_method=S256" in popup.url
+    await sign_in(popup, *USER)
+    await popup.click("#approve")
+    # The popup lands on the docs' redirect page, which hands the code to the docs; they
+    # exchange it (with the PKCE verifier) at the token endpoint and show "Logout".
+    # (once authorized, the flow's form, client_id field included, gives way to "Logout")
+    await page.locator(".auth-container button", has_text="Logout").first.wait_for(timeout=15_000)
+    stored = await page.evaluate("() => window.localStorage.getItem('authorized')")
+    assert stored is not None
+    token = json.loads(stored)["oauth2"]["token"]["access_token"]
+    async with httpx.AsyncClient(base_url=server.base_url) as api:
+        me = await api.get("/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
+    assert me.json()["username"] == USER[0]
+    await page.close()
