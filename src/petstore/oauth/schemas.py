@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated, Literal
 
 from pydantic import Field
-from pydantic.json_schema import SkipJsonSchema
 
 from petstore.core.pagination import CollectionLinks, Pagination
 from petstore.core.schemas import InputModel, OutputModel, StrictBool
@@ -47,14 +46,14 @@ class OAuthClientCreate(InputModel):
                 max_length=255,
                 pattern=r"^[a-z:]+( [a-z:]+)*$",
                 description=(
-                    "Space-separated scopes the client may ask for. Default: all scopes, or "
-                    "`read:pets` for client_credentials clients (which may hold only "
+                    "Space-separated scopes the client may ask for. Absent or null: all scopes, "
+                    "or `read:pets` for client_credentials clients (which may hold only "
                     "`read:pets write:pets chat:write`)."
                 ),
                 examples=["read:pets chat:write"],
             ),
         ]
-        | SkipJsonSchema[None]
+        | None
     ) = None
     public: StrictBool = Field(
         default=False,
