@@ -560,3 +560,13 @@ async def test_without_a_public_url_the_openapi_flows_are_relative_to_the_server
     # Resolved against the server (as Swagger UI does), the URL is the real endpoint.
     resolved = httpx.URL(BASE).join(authorize_url)
     assert (await oc.get(resolved)).status_code == 400  # a real endpoint, asking for params
+
+
+async def test_oauth_refuses_plain_http_outside_loopback(client: httpx.AsyncClient) -> None:
+    """``client`` talks to the app as http://petstore.test: not TLS, not loopback."""
+    token = await client.post("/oauth/token", data={"grant_type": "client_credentials"})
+    assert_oauth_error(token, 400, "insecure_transport")
+    for path in ("/oauth/authorize", "/device"):
+        page = await client.get(path)
+        assert page.status_code == 400
+        assert "https" in page.text

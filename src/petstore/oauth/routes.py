@@ -17,8 +17,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from authlib.common.security import is_secure_transport
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749 import InsecureTransportError, InvalidRequestError
 from fastapi import APIRouter, Request
 from fastapi.datastructures import FormData
 from pydantic import Field
@@ -86,8 +87,23 @@ def _error_response(error: OAuth2Error) -> Response:
     return _reply_response(Reply(status, body, list(headers)))
 
 
+def _insecure(request: Request) -> bool:
+    """OAuth needs TLS (RFC 6749 §1.6); plain http only on loopback, for development."""
+    return not is_secure_transport(base_url(request))
+
+
+def _insecure_page() -> Response:
+    return browser.message(
+        "Use https",
+        "Signing in to applications needs an encrypted connection. Open this page over https.",
+        status=400,
+    )
+
+
 async def _form_request(request: Request) -> HttpRequest | Response:
     """A protocol request from a form body (RFC 6749 §3.2: form-encoded, no repeats)."""
+    if _insecure(request):
+        return _error_response(InsecureTransportError())
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != FORM_TYPE:
         return _error_response(InvalidRequestError(f"The body must be {FORM_TYPE}."))
@@ -314,6 +330,8 @@ async def authorize_submit(request: Request, session: SessionDep) -> Response:
 
 
 async def _authorize(request: Request, session: AsyncSession, form: FormData | None) -> Response:
+    if _insecure(request):
+        return _insecure_page()
     sessions: Sessions = request.app.state.oauth_sessions
     oauth_request = HttpRequest(
         "GET", _public_uri(request), request.headers, list(request.query_params.multi_items())
@@ -414,6 +432,8 @@ async def _pending_device(session: AsyncSession, user_code: str) -> DeviceAuthor
 
 @router.get("/device")
 async def device_page(request: Request) -> Response:
+    if _insecure(request):
+        return _insecure_page()
     sessions: Sessions = request.app.state.oauth_sessions
     bs, fresh = sessions.current(request)
     code = normalise_user_code(request.query_params.get("user_code", ""))[:16]
@@ -423,6 +443,8 @@ async def device_page(request: Request) -> Response:
 
 @router.post("/device")
 async def device_submit(request: Request, session: SessionDep) -> Response:
+    if _insecure(request):
+        return _insecure_page()
     state = request.app.state
     sessions: Sessions = state.oauth_sessions
     throttle: DeviceThrottle = state.device_throttle
