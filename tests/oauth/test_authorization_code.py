@@ -364,6 +364,33 @@ async def test_a_signed_in_browser_goes_straight_to_consent(
     assert user.username in again.text
 
 
+async def test_use_another_account_signs_out_of_the_flow(
+    oc: httpx.AsyncClient, browser: httpx.AsyncClient, staff: Account, user: Account
+) -> None:
+    registered = await register(oc, staff, grants=CODE_GRANTS, public=True)
+    params = authorize_params(registered.client_id, pkce())
+    consent = await sign_in(browser, params, user.username, user.password)
+    switched = await browser.post(
+        "/oauth/authorize", params=params, data={"csrf_token": csrf_of(consent), "action": "switch"}
+    )
+    assert switched.status_code == 200
+    assert 'name="password"' in switched.text
+    # The old session (and its CSRF token) no longer approves anything.
+    stale = await browser.post(
+        "/oauth/authorize",
+        params=params,
+        data={"csrf_token": csrf_of(consent), "action": "approve"},
+    )
+    assert stale.status_code == 403
+    again = await browser.post(
+        "/oauth/authorize",
+        params=params,
+        data={"csrf_token": csrf_of(switched), "action": "approve"},
+    )
+    assert again.status_code == 200
+    assert 'name="password"' in again.text  # not signed in any more: the login page
+
+
 # --- scopes -------------------------------------------------------------------------------
 
 

@@ -194,6 +194,20 @@ async def test_deleting_a_client_revokes_its_tokens(
     assert_oauth_error(gone, 401, "invalid_client")
 
 
+async def test_deleting_a_client_cuts_off_its_client_credentials_tokens(
+    oc: httpx.AsyncClient, staff: Account
+) -> None:
+    registered = await register(oc, staff, grants=["client_credentials"], scope="write:pets")
+    token = await oc.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=registered.basic
+    )
+    access = token.json()["access_token"]
+    pet = {"name": "Rex", "species": "DOG", "price": "10.00", "ageMonths": 3}
+    assert (await oc.post("/v1/pets", json=pet, headers=bearer(access))).status_code == 201
+    await oc.delete(f"/v1/oauth/clients/{registered.body['id']}", headers=staff.auth)
+    assert_problem(await oc.post("/v1/pets", json=pet, headers=bearer(access)), 401, "unauthorized")
+
+
 def test_cli_creates_a_client_and_shows_the_secret_once(tmp_path: Path) -> None:
     env = server_env(f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
     petstore(env, "migrate")

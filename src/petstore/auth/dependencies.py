@@ -70,7 +70,7 @@ async def _principal(
     claims = verified_claims(request.scope, request.app.state.tokens)
     sandbox = settings.auth_mode == "sandbox"
     if isinstance(claims, TokenClaims):
-        if await service.is_revoked(session, claims.jti):
+        if await service.is_revoked(session, claims.jti, claims.client_id):
             if not sandbox:
                 raise unauthorized("The access token has been revoked.")
         elif claims.tenant != tenant:

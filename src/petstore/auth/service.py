@@ -26,6 +26,7 @@ from petstore.core.ids import new_id, utcnow
 from petstore.core.problems import Problem, unauthorized
 from petstore.core.ratelimit import RateLimitStore
 from petstore.core.settings import Settings
+from petstore.oauth.models import OAuthClient
 from petstore.users import repository as users
 from petstore.users.models import User
 
@@ -288,8 +289,15 @@ async def _revoke_tracked(session: AsyncSession, condition: ColumnElement[bool])
     )
 
 
-async def is_revoked(session: AsyncSession, jti: str) -> bool:
-    return await session.get(RevokedToken, jti) is not None
+async def is_revoked(session: AsyncSession, jti: str, client_id: str | None = None) -> bool:
+    """Whether the token was revoked, or (``client_id``) its OAuth client has been deleted:
+    deleting a client cuts off every token it holds at once, client-credentials ones too."""
+    if await session.get(RevokedToken, jti) is not None:
+        return True
+    if client_id is None:
+        return False
+    found = await session.scalar(select(OAuthClient.id).where(OAuthClient.client_id == client_id))
+    return found is None
 
 
 async def sandbox_demo_user(session: AsyncSession, passwords: Passwords, tenant: str) -> User:

@@ -263,7 +263,9 @@ def consent_form(
         f"{_hidden([(CSRF_FIELD, csrf), *hidden])}"
         '<button type="submit" name="action" value="approve" id="approve">Allow</button> '
         '<button type="submit" name="action" value="deny" id="deny" class="secondary">'
-        "Deny</button></form>"
+        "Deny</button> "
+        '<button type="submit" name="action" value="switch" id="switch" class="secondary">'
+        "Use another account</button></form>"
     )
 
 

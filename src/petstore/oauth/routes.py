@@ -378,6 +378,9 @@ async def _authorize(request: Request, session: AsyncSession, form: FormData | N
         page = _consent_page(request, sessions, bs, flow, outcome, tenant)
         return _with_cookie(page, request, bs, True)
 
+    if action == "switch":  # sign out here, sign in again (maybe in another tenant)
+        bs = sessions.new()
+        return _with_cookie(_login_page(request, sessions, bs, flow, tenant), request, bs, True)
     user = await _signed_in_user(session, bs, tenant)
     if user is None:
         return _with_cookie(_login_page(request, sessions, bs, flow, tenant), request, bs, fresh)
@@ -490,6 +493,10 @@ async def device_submit(request: Request, session: SessionDep) -> Response:
         page = _device_consent(sessions, bs, client, outcome, row, tenant, hidden)
         return _with_cookie(page, request, bs, True)
 
+    if action == "switch":
+        bs = sessions.new()
+        page = _device_login(sessions, bs, client, tenant, hidden)
+        return _with_cookie(page, request, bs, True)
     user = await _signed_in_user(session, bs, tenant)
     if user is None:
         return _device_login(sessions, bs, client, tenant, hidden)
