@@ -39,7 +39,8 @@ resources carry a strong `ETag` (`If-None-Match` → 304, `If-Match` → 412 on 
 accepts an `Idempotency-Key`. Ids are UUIDv7; money is a decimal string.
 
 **Try it.** Sign up with `POST /v1/users`, log in with `POST /v1/auth/tokens`, then press
-*Authorize* and paste the `token`.
+*Authorize* and paste the `token`; or, under *oauth2 (authorizationCode)*, keep the client
+`petstore-docs` and press *Authorize* to sign in and approve in a pop-up (OAuth 2.0 with PKCE).
 """
 
 PROBLEM_SCHEMA: dict[str, Any] = {
