@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from authlib.oauth2 import AuthorizationServer, OAuth2Error
+from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import (
     ClientMixin,
     InvalidGrantError,
@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 from petstore.auth.models import RefreshToken, RevokedToken
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
 from petstore.auth.service import hash_token, new_refresh_token
-from petstore.auth.tokens import InvalidToken, IssuedToken, TokenService
+from petstore.auth.tokens import InvalidToken, TokenService
 from petstore.core.ids import new_id, utcnow
 from petstore.core.settings import Settings
 from petstore.oauth.clients import DEVICE_CODE, DEVICE_FLOW_SCOPES
@@ -272,7 +272,6 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         super().__init__(scopes_supported=sorted(ALL_SCOPES))
         self.ctx = ctx
         self.db = db
-        self.issued: IssuedToken | None = None
         self.pending_refresh: dict[str, RefreshToken] = {}
         self.register_token_generator("default", self.generate_bearer_token)
         self.register_grant(CodeGrant, [RequireS256()])
@@ -332,7 +331,6 @@ class Server(AuthorizationServer):  # type: ignore[misc]
                 tenant=user.tenant,
                 client_id=row.client_id,
             )
-        self.issued = issued
         token: dict[str, Any] = {
             "access_token": issued.token,
             "token_type": "Bearer",
@@ -720,7 +718,3 @@ async def run(session: AsyncSession, ctx: Context, action: Callable[[Server], T]
         return action(Server(ctx, db))
 
     return await session.run_sync(in_greenlet)
-
-
-def error_reply(server: Server, request: HttpRequest, error: OAuth2Error) -> Reply:
-    return server.handle_error_response(request, error)  # type: ignore[no-any-return]
