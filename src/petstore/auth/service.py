@@ -272,16 +272,30 @@ async def revoke_client_tokens(session: AsyncSession, client_id: str) -> None:
 
 
 async def _revoke_tracked(session: AsyncSession, condition: ColumnElement[bool]) -> None:
+    """Revoke the refresh tokens matching ``condition`` and the access tokens issued with them.
+
+    In bulk: an account that logged in thousands of times must not take thousands of round
+    trips (and savepoints) to delete. Only access tokens that may still be alive (issued within
+    the longest lifetime, one day) and not yet revoked are recorded.
+    """
     now = utcnow()
+    cutoff = now - timedelta(days=1)  # beyond any access-token lifetime
+    already = select(RevokedToken.jti).where(RevokedToken.jti == RefreshToken.access_jti)
     rows = (
         await session.execute(
-            select(RefreshToken.access_jti, RefreshToken.created_at).where(condition)
+            select(RefreshToken.access_jti, RefreshToken.created_at).where(
+                condition, RefreshToken.created_at > cutoff, ~already.exists()
+            )
         )
     ).all()
-    for jti, created_at in rows:
-        expires = _aware(created_at) + timedelta(days=1)  # beyond any access-token lifetime
-        if expires > now:
-            await revoke_access_token(session, jti, expires)
+    expiries = {jti: _aware(created_at) + timedelta(days=1) for jti, created_at in rows}
+    if expiries:
+        try:
+            async with session.begin_nested():
+                session.add_all(RevokedToken(jti=j, expires_at=e) for j, e in expiries.items())
+        except IntegrityError:  # some revoked concurrently: record the rest one by one
+            for jti, expires in expiries.items():
+                await revoke_access_token(session, jti, expires)
     await session.execute(
         update(RefreshToken)
         .where(condition, RefreshToken.revoked_at.is_(None))
