@@ -98,6 +98,13 @@ source scripts/redis.sh
 run_phase "postgres start" pg_start
 run_phase "redis start" redis_start
 
+# Headless Chromium for the browser tests; in CI a failed install fails the run.
+source scripts/chromium.sh
+if ! run_phase "chromium" chromium_ensure && [[ -n ${CI:-} ]]; then
+    printf '\nCI needs Chromium for the browser tests.\n' >&2
+    exit 1
+fi
+
 pytest_rc=0
 run_phase pytest run_child .venv/bin/python -m pytest "$@" || pytest_rc=$?
 if [[ $pytest_rc -eq 5 ]]; then

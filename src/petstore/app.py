@@ -52,6 +52,9 @@ from petstore.core.settings import Settings
 from petstore.images import routes as image_routes
 from petstore.images.routes import MULTIPART_OVERHEAD, UPLOAD_PATH
 from petstore.images.storage import LocalStorage
+from petstore.oauth import client_routes as oauth_client_routes
+from petstore.oauth import routes as oauth_routes
+from petstore.oauth.browser import Sessions
 from petstore.payments import routes as payment_routes
 from petstore.payments.processor import SimulatedProcessor
 from petstore.pets import routes as pet_routes
@@ -64,7 +67,19 @@ logger = logging.getLogger("petstore")
 
 UNMETERED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 NO_IDEMPOTENCY_PATHS = frozenset(
-    {"/v1/auth/tokens", "/v1/login", "/v1/auth/tokens/refresh", "/v1/logout"}
+    {
+        "/v1/auth/tokens",
+        "/v1/login",
+        "/v1/auth/tokens/refresh",
+        "/v1/logout",
+        # OAuth protocol endpoints: a token answer must never be replayed to anyone.
+        "/oauth/token",
+        "/oauth/authorize",
+        "/oauth/device/authorize",
+        "/oauth/revoke",
+        "/oauth/introspect",
+        "/device",
+    }
 )
 
 
@@ -126,6 +141,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await keys.load(settings, sessionmaker)
         fingerprint = await server_secret(sessionmaker, "idempotency_fingerprint", new_hex_key)
         app.state.fingerprint_key = bytes.fromhex(fingerprint)
+        oauth_key = await server_secret(sessionmaker, "oauth_browser_session", new_hex_key)
+        app.state.oauth_sessions = Sessions(bytes.fromhex(oauth_key))
         async with run_worker(app, settings):
             yield
         if app.state.chat_upstream is not None:
@@ -153,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limit_store = rate_store
     app.state.redis = redis_store  # None without PETSTORE_REDIS_URL; readiness pings it
     app.state.login_throttle = LoginThrottle(rate_store, settings)
+    app.state.device_throttle = oauth_routes.DeviceThrottle(rate_store, settings)
     app.state.processor = SimulatedProcessor()
     app.state.outbound_policy = OutboundPolicy(settings.outbound_allow)
     app.state.storage = LocalStorage(settings.media_dir)
@@ -175,6 +193,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         payment_routes.router,
         user_routes.router,
         auth_routes.router,
+        oauth_routes.metadata_router,
+        oauth_client_routes.router,
+        oauth_routes.router,
         webhook_routes.router,
         chat_routes.router,
     )

@@ -26,6 +26,8 @@ from petstore.migrations.runner import upgrade
 app = typer.Typer(help="Petstore: the Modern Petstore API server.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+client_app = typer.Typer(help="Manage OAuth 2.0 clients.", no_args_is_help=True)
+app.add_typer(client_app, name="client")
 
 DEMO_PET_COUNT = 64
 WORKER_HEALTHCHECK_SECONDS = 30
@@ -221,6 +223,108 @@ def user_create(
     except Problem as exc:
         typer.echo(exc.detail, err=True)
         raise typer.Exit(1) from exc
+
+
+@client_app.command("create")
+def client_create(
+    name: Annotated[str, typer.Option(help="Shown to users on the consent page.")],
+    grant: Annotated[
+        list[str],
+        typer.Option(
+            help=(
+                "Grant type, repeatable: authorization_code, refresh_token, device_code, "
+                "client_credentials."
+            )
+        ),
+    ],
+    redirect_uri: Annotated[
+        list[str] | None,
+        typer.Option("--redirect-uri", help="Exact redirect URI, repeatable."),
+    ] = None,
+    scope: Annotated[
+        str | None, typer.Option(help="Space-separated scopes the client may ask for.")
+    ] = None,
+    public: Annotated[
+        bool, typer.Option("--public", help="No secret (browser/native app; PKCE).")
+    ] = False,
+    tenant: TenantOption = SHARED_POOL,
+) -> None:
+    """Register an OAuth client. A confidential client's secret is printed once, only now."""
+    from petstore.core.problems import Problem
+    from petstore.oauth import clients
+
+    spec = clients.ClientSpec(
+        name=name, redirect_uris=redirect_uri or [], grant_types=grant, scope=scope, public=public
+    )
+    settings = Settings()
+
+    async def create() -> None:
+        engine = create_engine(settings)
+        async with create_sessionmaker(engine)() as session:
+            client, secret = await clients.create(session, tenant, spec)
+            await session.commit()
+        await engine.dispose()
+        typer.echo(f"client_id: {client.client_id}")
+        if secret is not None:
+            typer.echo(f"client_secret: {secret}")
+            typer.echo("(the secret is shown only now; the server keeps just its hash)")
+        typer.echo(f"grants: {' '.join(client.grant_types)}")
+        typer.echo(f"scope: {client.scope}")
+
+    try:
+        asyncio.run(create())
+    except Problem as exc:
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])
+        typer.echo(f"invalid: {detail or exc.detail}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@client_app.command("list")
+def client_list(tenant: TenantOption = SHARED_POOL) -> None:
+    """List the OAuth clients of a tenant."""
+    from petstore.oauth import clients
+
+    settings = Settings()
+
+    async def show() -> None:
+        engine = create_engine(settings)
+        async with create_sessionmaker(engine)() as session:
+            rows, _ = await clients.list_page(session, tenant, 0, 1000)
+        await engine.dispose()
+        for row in rows:
+            kind = "public" if row.is_public else "confidential"
+            typer.echo(f"{row.client_id}  {kind}  {' '.join(row.grant_types)}  {row.name}")
+
+    asyncio.run(show())
+
+
+@client_app.command("delete")
+def client_delete(
+    client_id: Annotated[str, typer.Argument(help="The client_id to delete.")],
+    tenant: TenantOption = SHARED_POOL,
+) -> None:
+    """Delete an OAuth client and revoke the tokens issued to it."""
+    from petstore.oauth import clients
+
+    settings = Settings()
+
+    async def remove() -> bool:
+        engine = create_engine(settings)
+        async with create_sessionmaker(engine)() as session:
+            client = await clients.by_client_id(session, client_id)
+            if client is None or client.tenant != tenant:
+                found = False
+            else:
+                await clients.delete(session, client)
+                await session.commit()
+                found = True
+        await engine.dispose()
+        return found
+
+    if not asyncio.run(remove()):
+        typer.echo(f"no client {client_id!r} in this tenant", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"deleted {client_id}")
 
 
 @app.command()

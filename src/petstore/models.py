@@ -8,6 +8,7 @@ def import_all_models() -> None:
     import petstore.core.idempotency
     import petstore.core.secrets
     import petstore.images.models
+    import petstore.oauth.models
     import petstore.payments.models
     import petstore.pets.models
     import petstore.store.models

@@ -73,7 +73,7 @@ def test_openapi_document_is_valid_3_2(server: RunningServer) -> None:
     assert yaml_doc.text.startswith("openapi: 3.2.0")
     assert "query" in document["paths"]["/v1/pets"]
     flows = document["components"]["securitySchemes"]["oauth2"]["flows"]
-    assert set(flows) == {"authorizationCode", "deviceAuthorization"}
+    assert set(flows) == {"authorizationCode", "deviceAuthorization", "clientCredentials"}
 
 
 def test_docs_page_and_assets_are_served_locally(server: RunningServer) -> None:

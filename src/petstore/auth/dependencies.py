@@ -70,7 +70,7 @@ async def _principal(
     claims = verified_claims(request.scope, request.app.state.tokens)
     sandbox = settings.auth_mode == "sandbox"
     if isinstance(claims, TokenClaims):
-        if await service.is_revoked(session, claims.jti):
+        if await service.is_revoked(session, claims.jti, claims.client_id):
             if not sandbox:
                 raise unauthorized("The access token has been revoked.")
         elif claims.tenant != tenant:
@@ -86,6 +86,7 @@ async def _principal(
                 tenant=claims.tenant,
                 jti=claims.jti,
                 token_expires_at=claims.expires_at,
+                client_id=claims.client_id,
             )
     elif isinstance(claims, InvalidToken) and not sandbox:
         raise unauthorized("The access token is invalid or has expired.")

@@ -31,7 +31,8 @@ class RevokedToken(Base):
 
 
 class RefreshToken(Base):
-    """A single-use refresh token, stored only as its SHA-256; rotation keeps one ``family``."""
+    """A single-use refresh token, stored only as its SHA-256; rotation keeps one ``family``.
+    ``client_id`` is the OAuth client it was issued to (``None``: issued by login)."""
 
     __tablename__ = "refresh_tokens"
     __table_args__ = (Index("ix_refresh_tokens_family", "family_id"),)
@@ -47,3 +48,4 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    client_id: Mapped[str | None] = mapped_column(String(64), default=None, index=True)

@@ -18,6 +18,7 @@ class Principal:
     tenant: str
     jti: str | None = None
     token_expires_at: datetime | None = None
+    client_id: str | None = None  # the OAuth client the token was issued to, if any
 
     @property
     def is_staff(self) -> bool:

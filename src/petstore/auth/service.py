@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,7 @@ from petstore.core.metrics import rate_limited
 from petstore.core.problems import Problem, unauthorized
 from petstore.core.ratelimit import RateLimitStore
 from petstore.core.settings import Settings
+from petstore.oauth.models import OAuthClient
 from petstore.users import repository as users
 from petstore.users.models import User
 
@@ -41,7 +42,9 @@ class TokenPair:
     user: User
 
 
-def _hash(token: str) -> str:
+def hash_token(token: str) -> str:
+    """SHA-256 of a high-entropy secret (refresh tokens, codes, client secrets): enough to make
+    a stolen table useless, and cheap enough to check on every request."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -92,23 +95,37 @@ async def _issue_pair(
         scopes=scopes,
         tenant=user.tenant,
     )
-    refresh = secrets.token_urlsafe(32)
-    now = utcnow()
-    session.add(
-        RefreshToken(
-            id=new_id(),
-            token_hash=_hash(refresh),
-            family_id=family_id or new_id(),
-            user_id=user.id,
-            tenant=user.tenant,
-            scope=" ".join(sorted(scopes)),
-            access_jti=access.jti,
-            created_at=now,
-            expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
-        )
-    )
+    refresh, row = new_refresh_token(settings, user, scopes, access.jti, family_id)
+    session.add(row)
     await session.flush()
     return TokenPair(access, refresh, scopes, user)
+
+
+def new_refresh_token(
+    settings: Settings,
+    user: User,
+    scopes: frozenset[str],
+    access_jti: str,
+    family_id: uuid.UUID | None = None,
+    client_id: str | None = None,
+) -> tuple[str, RefreshToken]:
+    """A fresh refresh token and its row (login and the OAuth grants share one table, one
+    rotation rule and one family revocation)."""
+    refresh = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = RefreshToken(
+        id=new_id(),
+        token_hash=hash_token(refresh),
+        family_id=family_id or new_id(),
+        user_id=user.id,
+        tenant=user.tenant,
+        scope=" ".join(sorted(scopes)),
+        access_jti=access_jti,
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
+        client_id=client_id,
+    )
+    return refresh, row
 
 
 async def login(
@@ -124,20 +141,44 @@ async def login(
     requested_scope: str | None,
     client_ip: str,
 ) -> TokenPair:
+    user = await authenticate(
+        session,
+        passwords=passwords,
+        throttle=throttle,
+        tenant=tenant,
+        username=username,
+        password=password,
+        client_ip=client_ip,
+    )
+    scopes = grantable(Role(user.role), requested_scope)
+    if scopes is None:
+        raise Problem(
+            400, "The requested scope exceeds what this account may hold.", slug="invalid-scope"
+        )
+    return await _issue_pair(session, tokens, settings, user, scopes)
+
+
+async def authenticate(
+    session: AsyncSession,
+    *,
+    passwords: Passwords,
+    throttle: LoginThrottle,
+    tenant: str,
+    username: str,
+    password: str,
+    client_ip: str,
+) -> User:
+    """Check a username and password (login and the OAuth login page), under the failed-login
+    budget; 401 problem when wrong, 429 when the budget is spent."""
     await throttle.check(tenant, username, client_ip)
     user = await users.get_by_username(session, tenant, username)
     ok = await passwords.verify(user.password_hash if user else None, password)
     if user is None or not ok:
         await throttle.failed(tenant, username, client_ip)
         raise unauthorized("Invalid username or password.")
-    scopes = grantable(Role(user.role), requested_scope)
-    if scopes is None:
-        raise Problem(
-            400, "The requested scope exceeds what this account may hold.", slug="invalid-scope"
-        )
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = await passwords.hash(password)
-    return await _issue_pair(session, tokens, settings, user, scopes)
+    return user
 
 
 async def refresh(
@@ -154,10 +195,11 @@ async def refresh(
     committed here, because the request then fails and would otherwise roll the revocation back.
     """
     row = await session.scalar(
-        select(RefreshToken).where(RefreshToken.token_hash == _hash(refresh_token))
+        select(RefreshToken).where(RefreshToken.token_hash == hash_token(refresh_token))
     )
     now = utcnow()
-    if row is None or row.tenant != tenant:
+    if row is None or row.tenant != tenant or row.client_id is not None:
+        # A token issued to an OAuth client is refreshed by that client at /oauth/token.
         raise unauthorized("The refresh token is not valid.")
     if row.used_at is not None or row.revoked_at is not None:
         if row.used_at is not None and row.revoked_at is None:
@@ -213,7 +255,7 @@ async def logout(session: AsyncSession, principal: Principal, refresh_token: str
     query = select(RefreshToken.family_id).where(RefreshToken.access_jti == principal.jti)
     if refresh_token:
         query = select(RefreshToken.family_id).where(
-            RefreshToken.token_hash == _hash(refresh_token),
+            RefreshToken.token_hash == hash_token(refresh_token),
             RefreshToken.user_id == principal.user_id,
         )
     for family_id in (await session.scalars(query)).all():
@@ -223,23 +265,36 @@ async def logout(session: AsyncSession, principal: Principal, refresh_token: str
 async def revoke_everything_of(session: AsyncSession, user_id: uuid.UUID) -> None:
     """Refuse every token still alive for this user (an account being deleted): each access
     token issued at login or refresh is known by its refresh-token row."""
+    await _revoke_tracked(session, RefreshToken.user_id == user_id)
+
+
+async def revoke_client_tokens(session: AsyncSession, client_id: str) -> None:
+    """Refuse every token issued to an OAuth client (the client is being deleted)."""
+    await _revoke_tracked(session, RefreshToken.client_id == client_id)
+
+
+async def _revoke_tracked(session: AsyncSession, condition: ColumnElement[bool]) -> None:
+    """Revoke the refresh tokens matching ``condition`` and the access tokens issued with them.
+
+    In bulk: an account that logged in thousands of times must not take thousands of round
+    trips (and savepoints) to delete. Only access tokens that may still be alive (issued within
+    the longest lifetime, one day) and not yet revoked are recorded.
+    """
     now = utcnow()
+    cutoff = now - timedelta(days=1)  # beyond any access-token lifetime
+    already = select(RevokedToken.jti).where(RevokedToken.jti == RefreshToken.access_jti)
     rows = (
         await session.execute(
             select(RefreshToken.access_jti, RefreshToken.created_at).where(
-                RefreshToken.user_id == user_id
+                condition, RefreshToken.created_at > cutoff, ~already.exists()
             )
         )
     ).all()
-    live = []
-    for jti, created_at in rows:
-        expires = _aware(created_at) + timedelta(days=1)  # beyond any access-token lifetime
-        if expires > now:
-            live.append((jti, expires))
+    live = [(jti, _aware(created_at) + timedelta(days=1)) for jti, created_at in rows]
     await _revoke_access_tokens(session, live)
     await session.execute(
         update(RefreshToken)
-        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .where(condition, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
 
@@ -248,20 +303,9 @@ REVOKE_BATCH = 500
 
 
 async def _revoke_access_tokens(session: AsyncSession, tokens: list[tuple[str, datetime]]) -> None:
-    """Revoke many tokens in a few statements: an account that logged in thousands of times
-    must not take thousands of round trips (and the write lock meanwhile) to delete."""
+    """Record tokens (not revoked yet) as revoked, a batch per statement."""
     for start in range(0, len(tokens), REVOKE_BATCH):
-        batch = tokens[start : start + REVOKE_BATCH]
-        known = set(
-            (
-                await session.scalars(
-                    select(RevokedToken.jti).where(RevokedToken.jti.in_([j for j, _ in batch]))
-                )
-            ).all()
-        )
-        fresh = [(j, e) for j, e in batch if j not in known]
-        if not fresh:
-            continue
+        fresh = tokens[start : start + REVOKE_BATCH]
         try:
             async with session.begin_nested():
                 await session.execute(
@@ -272,8 +316,15 @@ async def _revoke_access_tokens(session: AsyncSession, tokens: list[tuple[str, d
                 await revoke_access_token(session, jti, expires)
 
 
-async def is_revoked(session: AsyncSession, jti: str) -> bool:
-    return await session.get(RevokedToken, jti) is not None
+async def is_revoked(session: AsyncSession, jti: str, client_id: str | None = None) -> bool:
+    """Whether the token was revoked, or (``client_id``) its OAuth client has been deleted:
+    deleting a client cuts off every token it holds at once, client-credentials ones too."""
+    if await session.get(RevokedToken, jti) is not None:
+        return True
+    if client_id is None:
+        return False
+    found = await session.scalar(select(OAuthClient.id).where(OAuthClient.client_id == client_id))
+    return found is None
 
 
 async def sandbox_demo_user(session: AsyncSession, passwords: Passwords, tenant: str) -> User:

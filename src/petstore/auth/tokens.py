@@ -35,6 +35,8 @@ class TokenClaims:
     tenant: str
     jti: str
     expires_at: datetime
+    issued_at: datetime
+    client_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +52,17 @@ class TokenService:
         self._keys = keys
 
     def issue(
-        self, *, user_id: uuid.UUID, username: str, role: Role, scopes: frozenset[str], tenant: str
+        self,
+        *,
+        user_id: uuid.UUID,
+        username: str,
+        role: Role,
+        scopes: frozenset[str],
+        tenant: str,
+        client_id: str | None = None,
     ) -> IssuedToken:
+        """Sign an access token; ``client_id`` (RFC 9068) names the OAuth client it was issued
+        to, absent for tokens from login."""
         now = utcnow()
         expires_at = now + timedelta(seconds=self._settings.access_token_ttl_seconds)
         jti = secrets.token_urlsafe(16)
@@ -68,6 +79,8 @@ class TokenService:
             "preferred_username": username,
             "tid": tenant,
         }
+        if client_id is not None:
+            claims["client_id"] = client_id
         signer = self._keys.signing_key
         token = jwt.encode(
             claims, signer.private_key, algorithm=ALGORITHM, headers={"kid": signer.kid}
@@ -103,6 +116,8 @@ class TokenService:
                 tenant=str(claims.get("tid", "")),
                 jti=str(claims["jti"]),
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=utcnow().tzinfo),
+                issued_at=datetime.fromtimestamp(int(claims["iat"]), tz=utcnow().tzinfo),
+                client_id=str(claims["client_id"]) if "client_id" in claims else None,
             )
         except (jwt.PyJWTError, ValueError, KeyError, TypeError) as exc:
             raise InvalidToken(str(exc)) from exc

@@ -25,9 +25,9 @@ from petstore.auth.scopes import SCOPE_DESCRIPTIONS
 from petstore.core.openapi_links import add_links
 from petstore.core.openapi_meta import problem_response_doc
 from petstore.core.settings import Settings
+from petstore.oauth.clients import DEVICE_FLOW_SCOPES, SERVICE_SCOPES
 from petstore.webhooks.catalog import catalog
 
-DEVICE_FLOW_SCOPES = ("read:pets", "chat:write")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 
 DESCRIPTION = """\
@@ -42,7 +42,8 @@ accepts an `Idempotency-Key`. Ids are UUIDv7; money is a decimal string. Text mu
 the NUL character (U+0000): 422. Created resources carry OpenAPI `links` to what comes next.
 
 **Try it.** Sign up with `POST /v1/users`, log in with `POST /v1/auth/tokens`, then press
-*Authorize* and paste the `token`.
+*Authorize* and paste the `token`; or, under *oauth2 (authorizationCode)*, keep the client
+`petstore-docs` and press *Authorize* to sign in and approve in a pop-up (OAuth 2.0 with PKCE).
 """
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -201,7 +202,12 @@ def _security_schemes(settings: Settings) -> dict[str, Any]:
         },
         "oauth2": {
             "type": "oauth2",
-            "description": "OAuth 2.0, including the device authorization grant for TVs and CLIs.",
+            "description": (
+                "OAuth 2.0 (metadata at `/.well-known/oauth-authorization-server`): "
+                "authorization code with PKCE (S256), the device authorization grant for TVs "
+                "and CLIs, and client credentials for services. Without PETSTORE_PUBLIC_URL the "
+                "URLs are relative to this server."
+            ),
             "flows": {
                 "authorizationCode": {
                     "authorizationUrl": f"{base}/oauth/authorize",
@@ -213,7 +219,11 @@ def _security_schemes(settings: Settings) -> dict[str, Any]:
                     "deviceAuthorizationUrl": f"{base}/oauth/device/authorize",
                     "tokenUrl": f"{base}/oauth/token",
                     "refreshUrl": f"{base}/oauth/token",
-                    "scopes": {s: SCOPE_DESCRIPTIONS[s] for s in DEVICE_FLOW_SCOPES},
+                    "scopes": {s: SCOPE_DESCRIPTIONS[s] for s in sorted(DEVICE_FLOW_SCOPES)},
+                },
+                "clientCredentials": {
+                    "tokenUrl": f"{base}/oauth/token",
+                    "scopes": {s: SCOPE_DESCRIPTIONS[s] for s in sorted(SERVICE_SCOPES)},
                 },
             },
         },
@@ -233,7 +243,10 @@ def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
             {"name": "Store", "description": "Orders and inventory."},
             {"name": "Payments", "description": "Paying orders, payment attempts, receipts."},
             {"name": "User", "description": "Accounts."},
-            {"name": "Auth", "description": "Login, tokens and keys."},
+            {
+                "name": "Auth",
+                "description": "Login, tokens and keys; OAuth 2.0 metadata and clients.",
+            },
             {"name": "Webhooks", "description": "Event subscriptions and their deliveries."},
             {"name": "Chat", "description": "The pet adoption advisor."},
         ],

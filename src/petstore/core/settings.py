@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     login_failures_per_username: int = Field(default=5, ge=1)
     login_failures_per_ip: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
+    # Wrong user codes on the device verification page, per client IP (same window as logins).
+    device_code_failures_per_ip: int = Field(default=10, ge=1)
     idempotency_ttl_seconds: int = Field(default=86_400, ge=60)
 
     # Database pool (ignored for SQLite)

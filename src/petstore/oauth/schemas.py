@@ -1,0 +1,86 @@
+"""Wire models of the staff-only client registration API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from petstore.core.pagination import CollectionLinks, Pagination
+from petstore.core.schemas import InputModel, OutputModel, StrictBool
+
+GrantType = Literal[
+    "authorization_code",
+    "refresh_token",
+    "urn:ietf:params:oauth:grant-type:device_code",
+    "client_credentials",
+]
+RedirectUri = Annotated[
+    str,
+    Field(
+        min_length=8,
+        max_length=2048,
+        pattern=r"^https?://[^\s#]+$",
+        examples=["https://app.example.com/oauth/callback"],
+    ),
+]
+
+
+class OAuthClientCreate(InputModel):
+    name: str = Field(min_length=1, max_length=100, examples=["Adoption kiosk"])
+    redirectUris: list[RedirectUri] = Field(  # noqa: N815
+        default_factory=list,
+        max_length=10,
+        description=(
+            "Exact redirect URIs (https, or http on loopback); needed for authorization_code."
+        ),
+    )
+    grantTypes: list[GrantType] = Field(  # noqa: N815
+        min_length=1, max_length=4, examples=[["authorization_code", "refresh_token"]]
+    )
+    scope: (
+        Annotated[
+            str,
+            Field(
+                max_length=255,
+                pattern=r"^[a-z:]+( [a-z:]+)*$",
+                description=(
+                    "Space-separated scopes the client may ask for. Absent or null: all scopes, "
+                    "or `read:pets` for client_credentials clients (which may hold only "
+                    "`read:pets write:pets chat:write`)."
+                ),
+                examples=["read:pets chat:write"],
+            ),
+        ]
+        | None
+    ) = None
+    public: StrictBool = Field(
+        default=False,
+        description="A public client (browser or native app) has no secret and must use PKCE.",
+    )
+
+
+class OAuthClient(OutputModel):
+    id: uuid.UUID
+    clientId: str  # noqa: N815
+    name: str
+    public: bool
+    redirectUris: list[str]  # noqa: N815
+    grantTypes: list[str]  # noqa: N815
+    scope: str
+    tenantId: uuid.UUID | None  # noqa: N815
+    createdAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
+    links: dict[str, str]
+
+
+class OAuthClientWithSecret(OAuthClient):
+    clientSecret: str | None = Field(  # noqa: N815
+        description="Shown only in this response (null for public clients); keep it safe."
+    )
+
+
+class OAuthClientCollection(OutputModel):
+    data: list[OAuthClient]
+    pagination: Pagination
+    links: CollectionLinks

@@ -1,0 +1,720 @@
+"""Authlib's authorization server, wired to this app's clients, users, tables and JWTs.
+
+Authlib owns the protocol: parameter checks, client authentication, PKCE, grant dispatch,
+RFC 6749 error bodies, redirects. This module supplies the storage callbacks and one token
+generator: the access tokens are the same RS256 JWTs as login issues (plus ``client_id``), and
+refresh tokens are rows of the login's own table, so rotation and family revocation are shared.
+
+Authlib is synchronous and the database is not. :func:`run` executes Authlib inside
+``AsyncSession.run_sync``: SQLAlchemy hands the callbacks an ordinary ``Session`` bound to the
+request's connection and transaction (it suspends to the event loop on each query), so the
+grants use plain ORM calls and the request still owns a single transaction. Errors answer as
+responses rather than exceptions, so the session commits what a failed exchange must keep: a
+burnt code, a revoked family, the time of a device's last poll.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from authlib.oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import (
+    ClientMixin,
+    InvalidGrantError,
+    InvalidRequestError,
+    InvalidScopeError,
+    OAuth2Payload,
+    OAuth2Request,
+    UnauthorizedClientError,
+    grants,
+)
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint
+from authlib.oauth2.rfc8628 import (
+    DeviceAuthorizationEndpoint,
+    DeviceCodeGrant,
+    DeviceCredentialMixin,
+)
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from petstore.auth.models import RefreshToken, RevokedToken
+from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
+from petstore.auth.service import hash_token, new_refresh_token
+from petstore.auth.tokens import InvalidToken, TokenService
+from petstore.core.ids import new_id, utcnow
+from petstore.core.settings import Settings
+from petstore.oauth.clients import DEVICE_CODE, DEVICE_FLOW_SCOPES
+from petstore.oauth.models import AuthorizationCode, DeviceAuthorization, OAuthClient
+from petstore.users.models import User
+
+T = TypeVar("T")
+
+CODE_TTL = timedelta(seconds=60)
+DEVICE_CODE_TTL_SECONDS = 600
+DEVICE_POLL_INTERVAL = 5
+USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"  # no vowels (no words), no look-alikes
+
+PENDING, APPROVED, DENIED, CONSUMED = "PENDING", "APPROVED", "DENIED", "CONSUMED"
+SECRET_AUTH = ["client_secret_basic", "client_secret_post"]
+ANY_AUTH = [*SECRET_AUTH, "none"]
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored moment is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def normalise_user_code(raw: str) -> str:
+    """``bcdf ghjk``, ``BCDFGHJK`` and ``BCDF-GHJK`` are one code (RFC 8628 §6.1)."""
+    letters = "".join(ch for ch in raw.upper() if ch.isalnum())
+    return f"{letters[:4]}-{letters[4:]}" if len(letters) == 8 else letters
+
+
+# --- what Authlib sees of a request ------------------------------------------------------
+
+
+class Parameters(OAuth2Payload):  # type: ignore[misc]  # Authlib ships no type information
+    """Request parameters: the first value of each (``data``) and all of them (``datalist``)."""
+
+    def __init__(self, items: Iterable[tuple[str, str]]) -> None:
+        self._all: defaultdict[str, list[str]] = defaultdict(list)
+        for key, value in items:
+            self._all[key].append(value)
+        self._first = {key: values[0] for key, values in self._all.items()}
+
+    @property
+    def data(self) -> dict[str, str]:
+        return self._first
+
+    @property
+    def datalist(self) -> defaultdict[str, list[str]]:
+        return self._all
+
+
+class HttpRequest(OAuth2Request):  # type: ignore[misc]
+    """An HTTP request as Authlib expects it. ``uri`` is the public URL (Authlib refuses plain
+    http except on loopback); ``params`` are the query (authorization endpoint) or the form
+    (every other endpoint)."""
+
+    def __init__(
+        self,
+        method: str,
+        uri: str,
+        headers: Mapping[str, str],
+        params: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(method, uri, headers=headers)
+        self.payload = Parameters(params)
+
+    @property
+    def args(self) -> dict[str, str]:
+        return self.payload.data
+
+    @property
+    def form(self) -> dict[str, str]:
+        return self.payload.data
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Authlib's answer: status, JSON body (or ``""`` for a redirect) and headers."""
+
+    status: int
+    body: dict[str, Any] | str
+    headers: list[tuple[str, str]]
+
+    @property
+    def location(self) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == "location"), None)
+
+
+# --- stored things in Authlib's shapes ---------------------------------------------------
+
+
+class Client(ClientMixin):  # type: ignore[misc]
+    """A registered client. Registered redirect URIs that are paths (first-party clients)
+    belong to this server's own public URL; every comparison is exact string equality."""
+
+    def __init__(self, row: OAuthClient, base_url: str) -> None:
+        self.row = row
+        self.redirect_uris = tuple(
+            base_url + uri if uri.startswith("/") else uri for uri in row.redirect_uris
+        )
+        self.scopes = frozenset(row.scope.split())
+
+    @property
+    def client_id(self) -> str:
+        return self.row.client_id
+
+    @property
+    def first_party(self) -> bool:
+        return self.row.tenant is None
+
+    def get_client_id(self) -> str:
+        return self.row.client_id
+
+    def get_default_redirect_uri(self) -> str | None:
+        return self.redirect_uris[0] if len(self.redirect_uris) == 1 else None
+
+    def get_allowed_scope(self, scope: str | None) -> str | None:
+        """The requested scope if the client may ask for all of it, else ``None``
+        (``invalid_scope``); no scope requested means the client's registered scope."""
+        if not scope:
+            return self.row.scope
+        wanted = frozenset(scope.split())
+        return " ".join(sorted(wanted)) if wanted <= self.scopes else None
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        return redirect_uri in self.redirect_uris
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        if self.row.secret_hash is None:
+            return False
+        return hmac.compare_digest(hash_token(client_secret), self.row.secret_hash)
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        if self.row.is_public:
+            return method == "none"
+        return method in SECRET_AUTH
+
+    def check_response_type(self, response_type: str) -> bool:
+        return response_type == "code" and self.check_grant_type("authorization_code")
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        return grant_type in self.row.grant_types
+
+
+class StoredCode:
+    def __init__(self, row: AuthorizationCode) -> None:
+        self.row = row
+
+    def get_redirect_uri(self) -> str | None:
+        return self.row.redirect_uri
+
+    def get_scope(self) -> str:
+        return self.row.scope
+
+
+class DeviceCredential(DeviceCredentialMixin):  # type: ignore[misc]
+    def __init__(self, row: DeviceAuthorization, now: datetime) -> None:
+        self.row = row
+        self.now = now
+
+    def get_client_id(self) -> str:
+        return self.row.client_id
+
+    def get_scope(self) -> str:
+        return self.row.scope
+
+    def get_user_code(self) -> str:
+        return self.row.user_code
+
+    def is_expired(self) -> bool:
+        return _aware(self.row.expires_at) <= self.now
+
+
+@dataclass
+class Credential:
+    """A token presented to revocation or introspection: an access token (verified JWT) or
+    a refresh token (its row)."""
+
+    kind: str  # "access_token" | "refresh_token"
+    client_id: str | None
+    tenant: str
+    scope: str
+    subject: str
+    username: str
+    issued_at: datetime
+    expires_at: datetime
+    revoked: bool
+    jti: str | None = None
+    refresh: RefreshToken | None = None
+
+    def check_client(self, client: Client) -> bool:
+        return self.client_id == client.client_id
+
+    def get_scope(self) -> str:
+        return self.scope
+
+    def is_expired(self) -> bool:
+        return self.expires_at <= utcnow()
+
+    def is_revoked(self) -> bool:
+        return self.revoked
+
+
+# --- the server ---------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What one protocol request needs besides the database."""
+
+    settings: Settings
+    tokens: TokenService
+    base_url: str
+    now: datetime = field(default_factory=utcnow)
+
+
+class Server(AuthorizationServer):  # type: ignore[misc]
+    """One per request (cheap): holds the request's sync session and context."""
+
+    def __init__(self, ctx: Context, db: Session) -> None:
+        super().__init__(scopes_supported=sorted(ALL_SCOPES))
+        self.ctx = ctx
+        self.db = db
+        self.pending_refresh: dict[str, RefreshToken] = {}
+        self.register_token_generator("default", self.generate_bearer_token)
+        self.register_grant(CodeGrant, [RequireS256()])
+        self.register_grant(RefreshGrant)
+        self.register_grant(DeviceGrant)
+        self.register_grant(ServiceGrant)
+        self.register_endpoint(DeviceEndpoint(self))
+        self.register_endpoint(Revocation(self))
+        self.register_endpoint(Introspection(self))
+
+    # Framework hooks ---------------------------------------------------------------------
+
+    def create_oauth2_request(self, request: HttpRequest) -> HttpRequest:
+        return request
+
+    def handle_response(self, status: int, body: Any, headers: Any) -> Reply:
+        return Reply(status, body, list(headers))
+
+    def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    # Storage -----------------------------------------------------------------------------
+
+    def query_client(self, client_id: str) -> Client | None:
+        row = self.db.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+        return Client(row, self.ctx.base_url) if row is not None else None
+
+    def generate_bearer_token(
+        self,
+        grant_type: str,
+        client: Client,
+        user: User | None = None,
+        scope: str | None = None,
+        expires_in: int | None = None,
+        include_refresh_token: bool = True,
+    ) -> dict[str, Any]:
+        """The login's JWT, for a user or (client credentials) for the client itself, whose
+        ``sub`` is then the client's id and whose scopes are the client's registered ones."""
+        row = client.row
+        if user is None:
+            scopes = frozenset((scope or row.scope).split())
+            issued = self.ctx.tokens.issue(
+                user_id=row.id,
+                username=f"client:{row.client_id}",
+                role=Role.USER,
+                scopes=scopes,
+                tenant=row.tenant or "",
+                client_id=row.client_id,
+            )
+        else:
+            scopes = frozenset((scope or "").split()) & ROLE_SCOPES[Role(user.role)]
+            issued = self.ctx.tokens.issue(
+                user_id=user.id,
+                username=user.username,
+                role=Role(user.role),
+                scopes=scopes,
+                tenant=user.tenant,
+                client_id=row.client_id,
+            )
+        token: dict[str, Any] = {
+            "access_token": issued.token,
+            "token_type": "Bearer",
+            "expires_in": self.ctx.settings.access_token_ttl_seconds,
+            "scope": " ".join(sorted(scopes)),
+        }
+        if include_refresh_token and user is not None:
+            refresh, refresh_row = new_refresh_token(
+                self.ctx.settings, user, scopes, issued.jti, client_id=row.client_id
+            )
+            self.pending_refresh[refresh] = refresh_row
+            token["refresh_token"] = refresh
+        return token
+
+    def save_token(self, token: dict[str, Any], request: HttpRequest) -> None:
+        """Store the refresh token in the family of the one it replaces (refresh grant) or in
+        a new family, remembered by the code it came from (a replayed code revokes it)."""
+        refresh = token.get("refresh_token")
+        if refresh is None:
+            return
+        row = self.pending_refresh.pop(refresh)
+        previous = request.refresh_token
+        if isinstance(previous, Credential) and previous.refresh is not None:
+            row.family_id = previous.refresh.family_id
+        code = request.authorization_code
+        if isinstance(code, StoredCode):
+            code.row.family_id = row.family_id
+        self.db.add(row)
+        self.db.flush()
+
+    def revoke_family(self, family_id: uuid.UUID) -> None:
+        """Revoke a refresh-token family and the access tokens issued with it."""
+        rows = self.db.scalars(select(RefreshToken).where(RefreshToken.family_id == family_id))
+        for row in rows:
+            self.revoke_jti(row.access_jti, _aware(row.created_at) + timedelta(days=1))
+        self.db.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=self.ctx.now)
+        )
+
+    def revoke_jti(self, jti: str, expires_at: datetime) -> None:
+        if self.db.get(RevokedToken, jti) is None:
+            self.db.add(RevokedToken(jti=jti, expires_at=expires_at))
+            self.db.flush()
+
+    def find_credential(self, token: str) -> Credential | None:
+        """The access or refresh token ``token``, whatever the hint says (RFC 7009 §2.1: the
+        hint only speeds up the search)."""
+        if token.count(".") == 2:
+            try:
+                claims = self.ctx.tokens.verify(token)
+            except InvalidToken:
+                return None
+            return Credential(
+                kind="access_token",
+                client_id=claims.client_id,
+                tenant=claims.tenant,
+                scope=" ".join(sorted(claims.scopes)),
+                subject=str(claims.subject),
+                username=claims.username,
+                issued_at=claims.issued_at,
+                expires_at=claims.expires_at,
+                revoked=self.db.get(RevokedToken, claims.jti) is not None,
+                jti=claims.jti,
+            )
+        row = self.db.scalar(
+            select(RefreshToken).where(RefreshToken.token_hash == hash_token(token))
+        )
+        if row is None:
+            return None
+        user = self.db.get(User, row.user_id)
+        return Credential(
+            kind="refresh_token",
+            client_id=row.client_id,
+            tenant=row.tenant,
+            scope=row.scope,
+            subject=str(row.user_id),
+            username=user.username if user is not None else "",
+            issued_at=_aware(row.created_at),
+            expires_at=_aware(row.expires_at),
+            revoked=row.revoked_at is not None or row.used_at is not None,
+            refresh=row,
+        )
+
+
+# --- grants -------------------------------------------------------------------------------
+
+
+class RequireS256(CodeChallenge):  # type: ignore[misc]
+    """PKCE on every authorization request, S256 only (``plain`` protects nothing)."""
+
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant: CodeGrant, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        if not data.get("code_challenge"):
+            raise InvalidRequestError("PKCE is required: send code_challenge (S256).")
+        if data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("code_challenge_method must be S256.")
+        super().validate_code_challenge(grant, redirect_uri)
+
+    def get_authorization_code_challenge(self, code: StoredCode) -> str:
+        return code.row.code_challenge
+
+    def get_authorization_code_challenge_method(self, code: StoredCode) -> str:
+        return code.row.code_challenge_method
+
+
+class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS = ANY_AUTH
+    server: Server
+
+    def save_authorization_code(self, code: str, request: HttpRequest) -> None:
+        """Store the code, with the scope narrowed to what the user's role may hold."""
+        db, now = self.server.db, self.server.ctx.now
+        user: User = request.user
+        scopes = frozenset(request.scope.split()) & ROLE_SCOPES[Role(user.role)]
+        if not scopes:
+            raise InvalidScopeError(
+                "None of the requested scopes can be granted to this account.",
+                redirect_uri=request.payload.redirect_uri
+                or request.client.get_default_redirect_uri(),
+            )
+        db.execute(delete(AuthorizationCode).where(AuthorizationCode.expires_at < now))
+        db.add(
+            AuthorizationCode(
+                code_hash=hash_token(code),
+                client_id=request.client.get_client_id(),
+                tenant=user.tenant,
+                user_id=user.id,
+                redirect_uri=request.payload.redirect_uri,
+                scope=" ".join(sorted(scopes)),
+                code_challenge=request.payload.data["code_challenge"],
+                code_challenge_method=request.payload.data["code_challenge_method"],
+                expires_at=now + CODE_TTL,
+            )
+        )
+        db.flush()
+
+    def query_authorization_code(self, code: str, client: Client) -> StoredCode | None:
+        """Claim the code (single use) atomically. A code presented again revokes the tokens
+        its first exchange produced (RFC 6749 §4.1.2)."""
+        db, now = self.server.db, self.server.ctx.now
+        row = db.get(AuthorizationCode, hash_token(code))
+        if row is None or row.client_id != client.get_client_id():
+            return None
+        if row.used_at is not None:
+            if row.family_id is not None:
+                self.server.revoke_family(row.family_id)
+            return None
+        if _aware(row.expires_at) <= now:
+            return None
+        claimed = db.execute(
+            update(AuthorizationCode)
+            .where(
+                AuthorizationCode.code_hash == row.code_hash, AuthorizationCode.used_at.is_(None)
+            )
+            .values(used_at=now)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return StoredCode(row)
+
+    def delete_authorization_code(self, authorization_code: StoredCode) -> None:
+        return None  # claimed in query_authorization_code; kept to recognise replays
+
+    def authenticate_user(self, authorization_code: StoredCode) -> User | None:
+        return self.server.db.get(User, authorization_code.row.user_id)
+
+
+class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
+    """Rotation: every use returns a new refresh token of the same family; presenting a
+    spent one revokes the family (it was copied)."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = ANY_AUTH
+    INCLUDE_NEW_REFRESH_TOKEN = True
+    server: Server
+
+    def authenticate_refresh_token(self, refresh_token: str) -> Credential | None:
+        server = self.server
+        credential = server.find_credential(refresh_token)
+        if credential is None or credential.refresh is None:
+            return None
+        row = credential.refresh
+        if row.client_id != self.request.client.get_client_id():
+            return None  # not this client's: refuse without burning the owner's token
+        if row.revoked_at is not None:
+            return None
+        if row.used_at is not None:
+            server.revoke_family(row.family_id)
+            return None
+        if _aware(row.expires_at) <= server.ctx.now:
+            return None
+        requested = self.request.payload.scope
+        if requested and not frozenset(requested.split()) <= frozenset(row.scope.split()):
+            return credential  # Authlib answers invalid_scope; the token stays usable
+        claimed = server.db.execute(
+            update(RefreshToken)
+            .where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
+            .values(used_at=server.ctx.now)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            server.revoke_family(row.family_id)
+            return None
+        return credential
+
+    def authenticate_user(self, refresh_token: Credential) -> User | None:
+        return self.server.db.get(User, uuid.UUID(refresh_token.subject))
+
+    def revoke_old_credential(self, refresh_token: Credential) -> None:
+        return None  # marked used when claimed
+
+
+class DeviceGrant(DeviceCodeGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS = ANY_AUTH
+    server: Server
+    current: DeviceCredential
+
+    def query_device_credential(self, device_code: str) -> DeviceCredential:
+        row = self.server.db.scalar(
+            select(DeviceAuthorization).where(
+                DeviceAuthorization.device_code_hash == hash_token(device_code)
+            )
+        )
+        if row is None or row.status == CONSUMED:
+            raise InvalidGrantError("The device code is not valid (or was already used).")
+        return DeviceCredential(row, self.server.ctx.now)
+
+    def query_user_grant(self, user_code: str) -> tuple[User | None, bool] | None:
+        row = self.current.row  # the credential being validated (user codes are unique)
+        if row.status == DENIED:
+            return None, False
+        if row.status != APPROVED or row.user_id is None:
+            return None
+        claimed = self.server.db.execute(
+            update(DeviceAuthorization)
+            .where(DeviceAuthorization.id == row.id, DeviceAuthorization.status == APPROVED)
+            .values(status=CONSUMED)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            raise InvalidGrantError("The device code was already used.")
+        return self.server.db.get(User, row.user_id), True
+
+    def validate_device_credential(self, credential: DeviceCredential) -> User:
+        self.current = credential
+        return super().validate_device_credential(credential)  # type: ignore[no-any-return]
+
+    def should_slow_down(self, credential: DeviceCredential) -> bool:
+        """Polling faster than the interval answers ``slow_down`` and, as RFC 8628 §3.5 asks,
+        adds 5 seconds to the interval the device must keep from then on."""
+        row, now = credential.row, self.server.ctx.now
+        last = row.last_polled_at
+        row.last_polled_at = now
+        too_fast = last is not None and (now - _aware(last)).total_seconds() < row.interval
+        if too_fast:
+            row.interval += 5
+        self.server.db.flush()
+        return too_fast
+
+
+class ServiceGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
+    """Client credentials: confidential clients only, scopes within the registered ones."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = SECRET_AUTH
+
+    def validate_requested_scope(self) -> None:
+        super().validate_requested_scope()
+        if self.request.client.get_allowed_scope(self.request.payload.scope) is None:
+            raise InvalidScopeError("The client is not registered for the requested scope.")
+
+
+class DeviceEndpoint(DeviceAuthorizationEndpoint):  # type: ignore[misc]
+    """``POST /oauth/device/authorize`` (RFC 8628 §3.1). Devices get at most the scopes the
+    reference declares for this flow (``read:pets``, ``chat:write``)."""
+
+    CLIENT_AUTH_METHODS = ANY_AUTH
+    EXPIRES_IN = DEVICE_CODE_TTL_SECONDS
+    INTERVAL = DEVICE_POLL_INTERVAL
+    server: Server
+
+    def authenticate_client(self, request: HttpRequest) -> Client:
+        client: Client = super().authenticate_client(request)
+        if not client.check_grant_type(DEVICE_CODE):
+            raise UnauthorizedClientError("The client is not registered for the device flow.")
+        allowed = client.scopes & DEVICE_FLOW_SCOPES
+        requested = request.payload.scope
+        scopes = frozenset(requested.split()) if requested else allowed
+        if not scopes or not scopes <= allowed:
+            raise InvalidScopeError(
+                f"The device flow grants only: {' '.join(sorted(allowed or DEVICE_FLOW_SCOPES))}."
+            )
+        self.granted_scope = " ".join(sorted(scopes))
+        self.client = client
+        return client
+
+    def get_verification_uri(self) -> str:
+        return f"{self.server.ctx.base_url}/device"
+
+    def save_device_credential(self, client_id: str, scope: str, data: dict[str, Any]) -> None:
+        db, now = self.server.db, self.server.ctx.now
+        db.execute(delete(DeviceAuthorization).where(DeviceAuthorization.expires_at < now))
+        db.add(
+            DeviceAuthorization(
+                id=new_id(),
+                device_code_hash=hash_token(data["device_code"]),
+                user_code=data["user_code"],
+                client_id=client_id,
+                tenant=self.client.row.tenant or "",
+                scope=self.granted_scope,
+                status=PENDING,
+                interval=DEVICE_POLL_INTERVAL,
+                created_at=now,
+                expires_at=now + timedelta(seconds=DEVICE_CODE_TTL_SECONDS),
+            )
+        )
+        db.flush()
+
+
+class Revocation(RevocationEndpoint):  # type: ignore[misc]
+    """RFC 7009. Always 200 for a well-formed request from an authenticated client: a token
+    that is unknown, expired or another client's is left alone and nothing is revealed."""
+
+    CLIENT_AUTH_METHODS = ANY_AUTH
+    server: Server
+
+    def authenticate_token(self, request: HttpRequest, client: Client) -> Credential | None:
+        self.check_params(request, client)
+        credential = self.query_token(request.form["token"], request.form.get("token_type_hint"))
+        if credential is None or not credential.check_client(client):
+            return None
+        return credential
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> Credential | None:
+        return self.server.find_credential(token_string)
+
+    def revoke_token(self, token: Credential, request: HttpRequest) -> None:
+        if token.refresh is not None:
+            self.server.revoke_family(token.refresh.family_id)
+        elif token.jti is not None:
+            self.server.revoke_jti(token.jti, token.expires_at)
+
+
+class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
+    """RFC 7662, for confidential clients (resource servers): a client sees tokens of its own
+    tenant; anything else is simply ``{"active": false}``."""
+
+    CLIENT_AUTH_METHODS = SECRET_AUTH
+    server: Server
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> Credential | None:
+        return self.server.find_credential(token_string)
+
+    def check_permission(self, token: Credential, client: Client, request: HttpRequest) -> bool:
+        return client.first_party or token.tenant == client.row.tenant
+
+    def introspect_token(self, token: Credential) -> dict[str, Any]:
+        settings = self.server.ctx.settings
+        body: dict[str, Any] = {
+            "active": True,
+            "scope": token.scope,
+            "client_id": token.client_id,
+            "username": token.username,
+            "token_type": "Bearer" if token.kind == "access_token" else "refresh_token",
+            "exp": int(token.expires_at.timestamp()),
+            "iat": int(token.issued_at.timestamp()),
+            "sub": token.subject,
+            "aud": settings.jwt_audience,
+            "iss": settings.jwt_issuer,
+            "tid": token.tenant,
+        }
+        if token.jti is not None:
+            body["jti"] = token.jti
+        return body
+
+
+# --- running it ---------------------------------------------------------------------------
+
+
+async def run(session: AsyncSession, ctx: Context, action: Callable[[Server], T]) -> T:
+    """Run ``action`` against a fresh :class:`Server` inside the request's transaction."""
+
+    def in_greenlet(db: Session) -> T:
+        return action(Server(ctx, db))
+
+    return await session.run_sync(in_greenlet)
