@@ -304,3 +304,17 @@ async def test_logout_with_a_refresh_token_in_the_body(
 
 async def test_logout_needs_a_token(client: httpx.AsyncClient) -> None:
     assert_problem(await client.post("/v1/logout"), 401, "unauthorized")
+
+
+async def test_deleting_an_account_revokes_every_token_it_holds(
+    client: httpx.AsyncClient, user: Account
+) -> None:
+    """Revocation in bulk still reaches every login's access token (and the refresh tokens)."""
+    logins = [(await login(client, user.username, PASSWORD)).json() for _ in range(3)]
+    deleted = await client.delete(f"/v1/users/{user.id}", headers=user.auth)
+    assert deleted.status_code == 204
+    for tokens in [{"token": user.token, "refreshToken": user.refresh_token}, *logins]:
+        assert_problem(
+            await client.get("/v1/users/me", headers=bearer(tokens["token"])), 401, "unauthorized"
+        )
+        assert_problem(await refresh(client, tokens["refreshToken"]), 401, "unauthorized")
