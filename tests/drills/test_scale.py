@@ -1,0 +1,408 @@
+"""Scale drill: 100,000 pets and 1,000,000 orders in one tenant on PostgreSQL.
+
+The same tenant is measured twice through HTTP against a real ``petstore serve`` process:
+first with 1,000 pets and 10,000 orders, then grown to 100,000 pets and 1,000,000 orders.
+Every read the catalogue and the store offer (list, filters, search with a sort, both
+inventories, the staff's order list) must stay within ``MAX_SLOWDOWN`` of its latency at
+1,000 pets (median of ``REPEATS`` requests, the scenarios interleaved so that noise from other
+processes hits them all alike).
+
+Then the queries themselves are checked: the repository functions behind those endpoints are
+called with an engine event listener that records the SQL they send, and each statement is
+run again under ``EXPLAIN``; no plan may read ``pets`` or ``orders`` with a sequential scan.
+
+Seeding is done by PostgreSQL itself (``INSERT ... SELECT ... FROM generate_series``), straight
+into the tables the migrations built, with UUIDv7-shaped ids (time-ordered, like the app's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+
+from petstore.pets import repository as pets
+from petstore.pets import service as pets_service
+from petstore.pets.schemas import PetSearch
+from petstore.store import repository as orders
+from petstore.store import service as store_service
+from tests.conftest import PASSWORD
+from tests.e2e.server import RunningServer, create_staff, run_server, server_env
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.e2e]
+
+SMALL_PETS, SMALL_ORDERS = 1_000, 10_000
+BIG_PETS, BIG_ORDERS = 100_000, 1_000_000
+ORDERS_PER_USER = 100  # buyers: orders / 100 of them
+MAX_SLOWDOWN = 2.0
+REPEATS = 31
+WARMUP = 3
+STAFF = "scalestaff"
+
+PET_EPOCH_MS = 1_750_000_000_000  # ids' timestamps: pet g is created at PET_EPOCH_MS + g
+ORDER_EPOCH_MS = 1_760_000_000_000
+USER_EPOCH_MS = 1_740_000_000_000
+
+
+def _uuid7_sql(epoch_ms: int, n: str, salt: str) -> str:
+    """A UUIDv7-shaped id for row ``n``: its 48-bit timestamp grows with ``n``, the rest comes
+    from md5 (deterministic, so orders can name the ids of pets and users they point at)."""
+    h = f"md5('{salt}' || ({n})::text)"
+    return (
+        f"(lpad(to_hex({epoch_ms}::bigint + ({n})), 12, '0') || '7' || substr({h}, 1, 3) || "
+        f"'8' || substr({h}, 4, 15))::uuid"
+    )
+
+
+SEED_PETS = f"""
+INSERT INTO pets (id, tenant, name, species, breed, age_months, size, color, gender,
+                  good_with_kids, price_minor, currency, description, status, vaccinated,
+                  spayed_neutered, microchipped, special_needs, health_notes, photos,
+                  created_at, updated_at)
+SELECT {_uuid7_sql(PET_EPOCH_MS, "g", "pet")},
+       :tenant,
+       'Pet ' || g,
+       (ARRAY['DOG','CAT','RABBIT','BIRD','REPTILE','OTHER'])[1 + g % 6],
+       'Mixed',
+       (g * 7) % 240,
+       (ARRAY['SMALL','MEDIUM','LARGE'])[1 + (g / 6) % 3],
+       'Brown',
+       (ARRAY['MALE','FEMALE'])[1 + g % 2],
+       g % 3 <> 0,
+       1000 + (g * 37) % 100000,
+       'USD',
+       'A seeded pet for the scale drill.',
+       CASE WHEN g % 20 < 8 THEN 'AVAILABLE' WHEN g % 20 < 10 THEN 'PENDING'
+            WHEN g % 20 < 19 THEN 'ADOPTED' ELSE 'NOT_AVAILABLE' END,
+       g % 4 <> 0, g % 5 <> 0, g % 2 = 0, g % 17 = 0, NULL,
+       '[]'::json,
+       now(), now()
+FROM generate_series(CAST(:start AS bigint), CAST(:stop AS bigint) - 1) AS g
+"""  # noqa: S608 - built from constants; values are bound parameters
+
+SEED_ORDERS = f"""
+INSERT INTO orders (id, tenant, pet_id, user_id, status, total_minor, currency,
+                    created_at, updated_at)
+SELECT {_uuid7_sql(ORDER_EPOCH_MS, "g", "order")},
+       :tenant,
+       {_uuid7_sql(PET_EPOCH_MS, "g % CAST(:pets AS bigint)", "pet")},
+       {_uuid7_sql(USER_EPOCH_MS, "g % CAST(:users AS bigint)", "user")},
+       (ARRAY['PLACED','APPROVED','SHIPPED','DELIVERED','CANCELLED'])[1 + g % 5],
+       1000 + (g * 37) % 100000,
+       'USD',
+       now(), now()
+FROM generate_series(CAST(:start AS bigint), CAST(:stop AS bigint) - 1) AS g
+"""  # noqa: S608 - built from constants; values are bound parameters
+
+
+async def seed(
+    url: str, tenant: str, pets_from: int, pets_to: int, orders_from: int, orders_to: int
+) -> float:
+    """Grow the tenant to ``pets_to`` pets and ``orders_to`` orders; then VACUUM ANALYZE (what
+    autovacuum would do after a bulk load: statistics, and the visibility map that lets
+    index-only scans skip the heap). Returns the seconds it took."""
+    started = time.perf_counter()
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(SEED_PETS), {"tenant": tenant, "start": pets_from, "stop": pets_to}
+            )
+            await conn.execute(
+                text(SEED_ORDERS),
+                {
+                    "tenant": tenant,
+                    "start": orders_from,
+                    "stop": orders_to,
+                    "pets": pets_to,
+                    "users": orders_to // ORDERS_PER_USER,
+                },
+            )
+        async with engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await auto.execute(text("VACUUM ANALYZE pets"))
+            await auto.execute(text("VACUUM ANALYZE orders"))
+            counts = (
+                await auto.execute(
+                    text(
+                        "SELECT (SELECT count(*) FROM pets WHERE tenant = :t),"
+                        " (SELECT count(*) FROM orders WHERE tenant = :t)"
+                    ),
+                    {"t": tenant},
+                )
+            ).one()
+        assert tuple(counts) == (pets_to, orders_to)
+    finally:
+        await engine.dispose()
+    return time.perf_counter() - started
+
+
+def a_buyer(orders_total: int) -> str:
+    """The id of a seeded buyer (each has ``ORDERS_PER_USER`` orders at either size)."""
+    users = orders_total // ORDERS_PER_USER
+    g = 7 % users
+    digest = hashlib.md5(f"user{g}".encode()).hexdigest()  # noqa: S324 - ids only
+    return str(uuid.UUID(f"{USER_EPOCH_MS + g:012x}7{digest[:3]}8{digest[3:18]}"))
+
+
+# --------------------------------------------------------------------------- HTTP scenarios
+
+
+SEARCH_BY_AGE = {
+    "criteria": {"species": ["DOG", "CAT"], "ageRange": {"min": 6, "max": 120}},
+    "sort": {"field": "ageMonths", "order": "ASC"},
+    "pagination": {"page": 1, "limit": 20},
+}
+SEARCH_BY_PRICE = {
+    "criteria": {"size": ["MEDIUM"], "compatibility": {"goodWithKids": True}},
+    "sort": {"field": "price", "order": "DESC"},
+    "pagination": {"page": 2, "limit": 20},
+}
+SEARCH_BY_NAME = {
+    "criteria": {"species": ["RABBIT"], "medical": {"vaccinated": True}},
+    "sort": {"field": "name", "order": "ASC"},
+    "pagination": {"page": 1, "limit": 20},
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+
+
+def scenarios(buyer: str) -> list[Scenario]:
+    return [
+        Scenario("list", "GET", "/v1/pets?limit=20"),
+        Scenario("list_species", "GET", "/v1/pets?limit=20&species=DOG"),
+        Scenario("list_pending", "GET", "/v1/pets?limit=20&status=PENDING&size=LARGE"),
+        Scenario("list_age_kids", "GET", "/v1/pets?limit=20&ageMin=12&ageMax=48&goodWithKids=true"),
+        Scenario("list_page_5", "GET", "/v1/pets?limit=20&page=5&species=CAT"),
+        Scenario("search_age", "QUERY", "/v1/pets", SEARCH_BY_AGE),
+        Scenario("search_price", "QUERY", "/v1/pets", SEARCH_BY_PRICE),
+        Scenario("search_name", "POST", "/v1/pets/search", SEARCH_BY_NAME),
+        Scenario("inventory", "GET", "/v1/inventory"),
+        Scenario("inventories", "GET", "/v1/inventories"),
+        Scenario("inventories_some", "GET", "/v1/inventories?status=AVAILABLE,PENDING"),
+        Scenario("orders", "GET", "/v1/orders?limit=20"),
+        Scenario("orders_status", "GET", "/v1/orders?limit=20&status=SHIPPED"),
+        Scenario("orders_buyer", "GET", f"/v1/orders?limit=20&userId={buyer}"),
+    ]
+
+
+@dataclass
+class Timings:
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+    def median_ms(self, name: str) -> float:
+        return statistics.median(self.samples[name]) * 1000
+
+    def min_ms(self, name: str) -> float:
+        return min(self.samples[name]) * 1000
+
+
+def measure(server: RunningServer, tenant: str, cases: list[Scenario]) -> Timings:
+    """Median latency of each scenario: one request at a time, over keep-alive, round-robin
+    over the scenarios (``WARMUP`` rounds not counted), all as the staff account (the order
+    list and the inventories need a token; staff see every order)."""
+    timings = Timings({case.name: [] for case in cases})
+    with httpx.Client(
+        base_url=server.base_url, headers={"X-Tenant-ID": tenant}, timeout=60
+    ) as client:
+        login = client.post("/v1/auth/tokens", json={"username": STAFF, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        staff = {"Authorization": f"Bearer {login.json()['token']}"}
+        for round_no in range(WARMUP + REPEATS):
+            for case in cases:
+                started = time.perf_counter()
+                response = client.request(
+                    case.method,
+                    case.path,
+                    json=case.body,
+                    headers=staff,
+                )
+                elapsed = time.perf_counter() - started
+                assert response.status_code == 200, (case, response.text[:500])
+                if round_no >= WARMUP:
+                    timings.samples[case.name].append(elapsed)
+    return timings
+
+
+@pytest.fixture(scope="module")
+def tenant() -> str:
+    return str(uuid.uuid4())
+
+
+def plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+def plan_summary(plan: dict[str, Any]) -> str:
+    """The scans of a plan, e.g. ``Index Only Scan ix_pets_tenant_status_id on pets``."""
+    parts = []
+    for node in plan_nodes(plan):
+        kind = node["Node Type"]
+        if "Scan" in kind and "Relation Name" in node:
+            index = f" {node['Index Name']}" if "Index Name" in node else ""
+            parts.append(f"{kind}{index} on {node['Relation Name']}")
+        elif kind in ("Aggregate", "Sort", "Incremental Sort", "Limit"):
+            parts.append(kind + (f" ({node['Strategy']})" if "Strategy" in node else ""))
+    return ", ".join(parts)
+
+
+Call = Callable[[AsyncSession], Coroutine[Any, Any, object]]
+
+
+def repository_calls(tenant: str, buyer: str) -> dict[str, Call]:
+    """What the endpoints of :func:`scenarios` ask the database, called the way they call it."""
+
+    def listing(**fields: Any) -> Call:
+        flt = pets.PetFilter(tenant=tenant, **fields)
+        offset = 80 if fields.get("species") == ("CAT",) else 0
+        return lambda session: pets.page(session, flt, pets.PetSort(), offset, 20)
+
+    def search(body: dict[str, Any]) -> Call:
+        query = PetSearch.model_validate_json(json.dumps(body))
+        return lambda session: pets_service.search(session, tenant, query)
+
+    def order_page(**fields: Any) -> Call:
+        args: dict[str, Any] = {"user_id": None, "statuses": [], "pet_id": None, **fields}
+        return lambda session: orders.page(session, tenant, offset=0, limit=20, **args)
+
+    return {
+        "list": listing(),
+        "list_species": listing(species=("DOG",)),
+        "list_pending": listing(statuses=("PENDING",), sizes=("LARGE",)),
+        "list_age_kids": listing(age_min=12, age_max=48, good_with_kids=True),
+        "list_page_5": listing(species=("CAT",)),
+        "search_age": search(SEARCH_BY_AGE),
+        "search_price": search(SEARCH_BY_PRICE),
+        "search_name": search(SEARCH_BY_NAME),
+        "inventory": lambda session: store_service.inventory_summary(session, tenant),
+        "inventories": lambda session: store_service.inventory_by_status(session, tenant, []),
+        "inventories_some": lambda session: store_service.inventory_by_status(
+            session, tenant, ["AVAILABLE", "PENDING"]
+        ),
+        "orders": order_page(),
+        "orders_status": order_page(statuses=["SHIPPED"]),
+        "orders_buyer": order_page(user_id=uuid.UUID(buyer)),
+    }
+
+
+@dataclass
+class Explained:
+    statement: str
+    plan: dict[str, Any]
+
+    @property
+    def seq_scans(self) -> list[str]:
+        return [
+            node["Relation Name"]
+            for node in plan_nodes(self.plan)
+            if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in {"pets", "orders"}
+        ]
+
+
+async def explain(url: str, tenant: str, buyer: str) -> dict[str, list[Explained]]:
+    """Every SELECT each repository call sends, with its plan (``EXPLAIN``, same parameters)."""
+    engine: AsyncEngine = create_async_engine(url)
+    captured: list[tuple[str, Any]] = []
+
+    def record(
+        _conn: Connection, _cursor: object, statement: str, parameters: Any, *_: object
+    ) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            captured.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    explained: dict[str, list[Explained]] = {}
+    try:
+        async with AsyncSession(engine) as session:
+            for name, call in repository_calls(tenant, buyer).items():
+                captured.clear()
+                await call(session)
+                statements = list(captured)
+                assert statements, f"{name}: no query captured"
+                connection = await session.connection()
+                explained[name] = []
+                for statement, parameters in statements:
+                    result = await connection.exec_driver_sql(
+                        "EXPLAIN (FORMAT JSON) " + statement, parameters
+                    )
+                    document = result.scalar_one()
+                    if isinstance(document, str):
+                        document = json.loads(document)
+                    explained[name].append(Explained(statement, document[0]["Plan"]))
+    finally:
+        await engine.dispose()
+    return explained
+
+
+def test_reads_stay_within_twice_their_latency_at_1000_pets(
+    drill_database: str, tenant: str, tmp_path: Path
+) -> None:
+    url = drill_database
+    env = server_env(url, PETSTORE_READ_CACHE="false")
+    create_staff(env, STAFF, PASSWORD, tenant)
+    buyer = a_buyer(SMALL_ORDERS)
+    assert buyer == a_buyer(BIG_ORDERS)
+    cases = scenarios(buyer)
+
+    small_seed_s = asyncio.run(seed(url, tenant, 0, SMALL_PETS, 0, SMALL_ORDERS))
+    with run_server(env, tmp_path / "small.log") as server:
+        small = measure(server, tenant, cases)
+    small_plans = asyncio.run(explain(url, tenant, buyer))
+
+    big_seed_s = asyncio.run(seed(url, tenant, SMALL_PETS, BIG_PETS, SMALL_ORDERS, BIG_ORDERS))
+    with run_server(env, tmp_path / "big.log") as server:
+        big = measure(server, tenant, cases)
+    big_plans = asyncio.run(explain(url, tenant, buyer))
+
+    print(
+        f"\nscale drill: seeded {SMALL_PETS:,} pets + {SMALL_ORDERS:,} orders in "
+        f"{small_seed_s:.1f} s, grown to {BIG_PETS:,} pets + {BIG_ORDERS:,} orders in "
+        f"{big_seed_s:.1f} s (incl. VACUUM ANALYZE); median of {REPEATS} requests, ms"
+    )
+    header = (
+        f"{'scenario':<17} {'1k med':>7} {'100k med':>9} {'ratio':>6} {'1k min':>7} {'100k min':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    too_slow = []
+    for case in cases:
+        ratio = big.median_ms(case.name) / small.median_ms(case.name)
+        print(
+            f"{case.name:<17} {small.median_ms(case.name):>7.2f} {big.median_ms(case.name):>9.2f} "
+            f"{ratio:>6.2f} {small.min_ms(case.name):>7.2f} {big.min_ms(case.name):>9.2f}"
+        )
+        if ratio > MAX_SLOWDOWN:
+            too_slow.append(f"{case.name}: {ratio:.2f}x")
+    print("\nplans at 100k pets / 1M orders (EXPLAIN of the repositories' own statements):")
+    seq_scans = []
+    for name, statements in big_plans.items():
+        for number, item in enumerate(statements, 1):
+            print(f"  {name} #{number}: {plan_summary(item.plan)}")
+            if item.seq_scans:
+                seq_scans.append(f"{name} #{number}: {item.statement}")
+    for name, statements in small_plans.items():
+        assert len(statements) == len(big_plans[name]), name  # the same queries at both sizes
+
+    assert not seq_scans, "sequential scans:\n" + "\n".join(seq_scans)
+    assert not too_slow, f"slower than {MAX_SLOWDOWN}x at 100k pets: {too_slow}"
