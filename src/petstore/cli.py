@@ -121,6 +121,12 @@ def serve(
         log_config=None,
         proxy_headers=False,
         timeout_graceful_shutdown=20,
+        # The supervisor pings every worker and kills one that does not answer in time. A
+        # replacement must first import the whole app (spawned interpreter): on a busy
+        # machine that takes longer than uvicorn's default 5 s, so each replacement was
+        # killed before it could answer, forever (found by the load drill). A hung process
+        # is still caught, a little later.
+        timeout_worker_healthcheck=30,
     )
 
 

@@ -91,8 +91,9 @@ SEARCHES: tuple[dict[str, Any], ...] = (
 # --------------------------------------------------------------------------- memory
 
 
-def children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (uvicorn's workers under its supervisor)."""
+def workers(pid: int) -> list[int]:
+    """The server's worker processes: the children of its supervisor ``pid``, less
+    multiprocessing's resource tracker (a helper process, not a worker)."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -100,10 +101,14 @@ def children(pid: int) -> list[int]:
         try:
             with open(f"/proc/{entry}/stat") as stat:
                 ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            if ppid != pid:
+                continue
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                if b"resource_tracker" in cmdline.read():
+                    continue
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == pid:
-            found.append(int(entry))
+        found.append(int(entry))
     return sorted(found)
 
 
@@ -129,7 +134,7 @@ class MemorySampler:
 
     def run(self) -> None:
         while not self.stop.is_set():
-            sizes = {pid: rss_kib(pid) for pid in children(self.server_pid)}
+            sizes = {pid: rss_kib(pid) for pid in workers(self.server_pid)}
             self.samples.append(
                 (
                     time.monotonic() - self.started,
