@@ -4,14 +4,24 @@ and the totals the API reports come from them correctly."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.conftest import Account
+from petstore.migrations.runner import upgrade
+from petstore.pets.models import Pet
+from petstore.store.models import Order
+from tests.conftest import DATABASES, Account, _fresh_postgres_database
 
 PetFactory = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -164,3 +174,60 @@ async def test_totals_come_from_the_counters_or_a_count(
     assert await total("/v1/orders?status=CANCELLED", staff.auth) == 0
     assert await total("/v1/orders", user.auth) == 3  # own orders: counted
     assert await total("/v1/pets") == 2
+
+
+@pytest.mark.parametrize("backend", DATABASES)
+async def test_the_migration_counts_the_rows_already_there(backend: str, tmp_path: Path) -> None:
+    """Upgrading a database that has pets and orders fills the counters from them."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'backfill.db'}"
+    else:
+        url = await _fresh_postgres_database(
+            f"petstore_backfill_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        )
+    upgrade(url, "0005")
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            for n, (status, species) in enumerate(
+                [("AVAILABLE", "DOG")] * 3 + [("ADOPTED", "DOG"), ("AVAILABLE", "CAT")]
+            ):
+                now = datetime.now(UTC)
+                await conn.execute(
+                    insert(Pet.__table__).values(
+                        id=uuid.uuid4(),
+                        tenant="t",
+                        name=f"Pet {n}",
+                        species=species,
+                        age_months=1,
+                        price_minor=100,
+                        currency="USD",
+                        status=status,
+                        photos=[],
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                await conn.execute(
+                    insert(Order.__table__).values(
+                        id=uuid.uuid4(),
+                        tenant="t",
+                        pet_id=uuid.uuid4(),
+                        user_id=uuid.uuid4(),
+                        status="PLACED" if n % 2 else "DELIVERED",
+                        total_minor=100,
+                        currency="USD",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        await asyncio.to_thread(upgrade, url)
+        async with engine.connect() as conn:
+            pets = set(
+                (await conn.execute(text("SELECT status, species, n FROM pet_counts"))).all()
+            )
+            orders = set((await conn.execute(text("SELECT status, n FROM order_counts"))).all())
+    finally:
+        await engine.dispose()
+    assert pets == {("AVAILABLE", "DOG", 3), ("ADOPTED", "DOG", 1), ("AVAILABLE", "CAT", 1)}
+    assert orders == {("PLACED", 2), ("DELIVERED", 3)}  # n = 0, 2, 4 DELIVERED
