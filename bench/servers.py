@@ -200,7 +200,8 @@ def show(row: Row, baseline: float | None) -> None:
     print(
         f"  {row.server:<8} {row.workers}w {row.database:<10} {row.scenario:<6} "
         f"{r.requests_per_s:>9,.0f} req/s  p50 {r.p50_ms:6.2f}  p99 {r.p99_ms:7.2f} ms  "
-        f"ratio {ratio}  CPU server {r.server_cpu:.2f} wrk {r.wrk_cpu:.2f}{flag}{busy}",
+        f"ratio {ratio}  CPU server {r.server_cpu:.2f} wrk {r.wrk_cpu:.2f}  "
+        f"{per_cpu_second(r):,.0f} req/CPU-s{flag}{busy}",
         flush=True,
     )
 
@@ -313,6 +314,13 @@ def benchmark(args: argparse.Namespace, tmp: Path, running: list[Server]) -> lis
     return rows
 
 
+def per_cpu_second(result: WrkResult) -> float:
+    """Requests per CPU-second of the server (all its processes and threads). On a machine
+    shared with other work, req/s depends on how much CPU the scheduler hands the server
+    (and a server with more threads gets more of it); this is what each request costs."""
+    return result.requests_per_s / result.server_cpu if result.server_cpu else 0.0
+
+
 def table(rows: list[Row], baseline: float) -> str:
     header = (
         "| server | workers | database | scenario | req/s | p50 ms | p99 ms | ratio | "
@@ -325,7 +333,8 @@ def table(rows: list[Row], baseline: float) -> str:
         lines.append(
             f"| {row.server} | {row.workers} | {row.database} | {row.scenario}{mark} | "
             f"{r.requests_per_s:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
-            f"{r.requests_per_s / baseline:.3f} | {r.server_cpu:.2f} |"
+            f"{r.requests_per_s / baseline:.3f} | {r.server_cpu:.2f} | "
+            f"{per_cpu_second(r):,.0f} |"
         )
     return "\n".join(lines)
 
