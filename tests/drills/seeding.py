@@ -20,8 +20,9 @@ ORDERS_PER_USER = 100  # buyers: orders / 100 of them
 
 def _uuid7_sql(epoch_ms: int, n: str, salt: str) -> str:
     """A UUIDv7-shaped id for row ``n``: its 48-bit timestamp grows with ``n``, the rest comes
-    from md5 (deterministic, so orders can name the ids of pets and users they point at)."""
-    h = f"md5('{salt}' || ({n})::text)"
+    from md5 (deterministic, so orders can name the ids of pets and users they point at; the
+    ``:salt`` parameter gives a second tenant in one database ids of its own)."""
+    h = f"md5(CAST(:salt AS text) || '{salt}' || ({n})::text)"
     return (
         f"(lpad(to_hex({epoch_ms}::bigint + ({n})), 12, '0') || '7' || substr({h}, 1, 3) || "
         f"'8' || substr({h}, 4, 15))::uuid"
@@ -70,7 +71,13 @@ FROM generate_series(CAST(:start AS bigint), CAST(:stop AS bigint) - 1) AS g
 
 
 async def seed(
-    url: str, tenant: str, pets_from: int, pets_to: int, orders_from: int, orders_to: int
+    url: str,
+    tenant: str,
+    pets_from: int,
+    pets_to: int,
+    orders_from: int,
+    orders_to: int,
+    salt: str = "",
 ) -> float:
     """Grow the tenant to ``pets_to`` pets and ``orders_to`` orders; then VACUUM ANALYZE (what
     autovacuum would do after a bulk load: statistics, and the visibility map that lets
@@ -80,7 +87,8 @@ async def seed(
     try:
         async with engine.begin() as conn:
             await conn.execute(
-                text(SEED_PETS), {"tenant": tenant, "start": pets_from, "stop": pets_to}
+                text(SEED_PETS),
+                {"tenant": tenant, "start": pets_from, "stop": pets_to, "salt": salt},
             )
             if orders_to > orders_from:
                 await conn.execute(
@@ -91,6 +99,7 @@ async def seed(
                         "stop": orders_to,
                         "pets": pets_to,
                         "users": orders_to // ORDERS_PER_USER,
+                        "salt": salt,
                     },
                 )
         async with engine.connect() as conn:
@@ -128,9 +137,9 @@ async def seed(
     return time.perf_counter() - started
 
 
-def a_buyer(orders_total: int) -> str:
+def a_buyer(orders_total: int, salt: str = "") -> str:
     """The id of a seeded buyer (each has ``ORDERS_PER_USER`` orders at either size)."""
     users = orders_total // ORDERS_PER_USER
     g = 7 % users
-    digest = hashlib.md5(f"user{g}".encode()).hexdigest()  # noqa: S324 - ids only
+    digest = hashlib.md5(f"{salt}user{g}".encode()).hexdigest()  # noqa: S324 - ids only
     return str(uuid.UUID(f"{USER_EPOCH_MS + g:012x}7{digest[:3]}8{digest[3:18]}"))
