@@ -11,21 +11,26 @@ petstore app are served exactly alike, then measured with the machinery of ``ben
 
 How each server runs the petstore:
 
-``uvicorn``  ``petstore serve --workers N``: uvicorn, uvloop, httptools, no access log, no
-             proxy headers (what production runs);
-``granian``  ``granian --interface asgi --loop uvloop --http 1 --workers N petstore.asgi:app``
-             (no access log by default; one runtime thread per worker).
+``granian``  ``petstore serve --workers N`` (what production runs since 2026-12-01: granian,
+             ASGI, uvloop, HTTP/1, no access log, one runtime thread per worker);
+``uvicorn``  ``uvicorn petstore.asgi:app --workers N --loop uvloop --http httptools
+             --no-access-log --no-proxy-headers --timeout-worker-healthcheck 30`` (what
+             ``petstore serve`` ran before).
 
 The baseline is uvicorn's hello-world with one worker, measured first and again last (their
 mean cancels slow drift); every other figure is printed as a ratio of it. SQLite runs with
 the read cache on (``PETSTORE_READ_CACHE=true``, the default: repeated pet reads are served
 from memory while the database file is unchanged), PostgreSQL with it off (it is SQLite-only).
 
-Run from anywhere; PostgreSQL needs a server (``scripts/postgres.sh`` starts a throwaway one)::
+Each row also gives the server's CPU (all its processes and threads) and requests per
+CPU-second: on a machine shared with other work, req/s depends on how much CPU the scheduler
+hands the server, while the cost of a request does not.
 
-    source scripts/postgres.sh && pg_start
-    .venv/bin/python bench/servers.py --postgres "$PETSTORE_TEST_POSTGRES_URL" [--duration 10]
-    pg_stop
+Run from anywhere; ``bench/servers.sh`` starts a throwaway PostgreSQL (``scripts/postgres.sh``)
+and passes its arguments on::
+
+    bash bench/servers.sh [--duration 10] [--workers 1 2] [--json PATH]
+    .venv/bin/python bench/servers.py [--postgres postgresql+asyncpg://...]   # by hand
 
 Without ``--postgres`` only SQLite is measured. The bench creates (and drops) a database of its
 own on that server, ``petstore_bench_servers``.
@@ -65,6 +70,7 @@ from bench.run import (  # after the sys.path line above (ruff allows that)
     cpu_split,
     ensure_wrk,
     free_port,
+    hello_command,
     log_tail,
     parse_wrk,
     run_cli,
@@ -94,7 +100,9 @@ class Row:
 
 def server_command(server: str, app: str, port: int, workers: int) -> list[str]:
     """How ``server`` runs ``app`` (``petstore`` or ``hello``) with ``workers`` processes."""
-    if server == "uvicorn" and app == "petstore":
+    if server == "granian":
+        if app == "hello":
+            return hello_command(port, workers)
         return [
             venv_tool("petstore"),
             "serve",
@@ -105,30 +113,9 @@ def server_command(server: str, app: str, port: int, workers: int) -> list[str]:
             "--workers",
             str(workers),
         ]
-    if server == "uvicorn":
-        return [
-            venv_tool("uvicorn"),
-            "bench.hello_app:app",
-            "--host",
-            HOST,
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--no-access-log",
-            "--no-proxy-headers",
-            "--log-level",
-            "warning",
-        ]
-    target = "petstore.asgi:app" if app == "petstore" else "bench.hello_app:app"
     return [
-        venv_tool("granian"),
-        "--interface",
-        "asgi",
+        venv_tool("uvicorn"),
+        "petstore.asgi:app" if app == "petstore" else "bench.hello_app:app",
         "--host",
         HOST,
         "--port",
@@ -138,34 +125,14 @@ def server_command(server: str, app: str, port: int, workers: int) -> list[str]:
         "--loop",
         "uvloop",
         "--http",
-        "1",
-        "--no-ws",
+        "httptools",
+        "--no-access-log",
+        "--no-proxy-headers",
+        "--timeout-worker-healthcheck",
+        "30",  # the default 5 s kills workers still importing on a busy machine
         "--log-level",
         "warning",
-        target,
     ]
-
-
-def process_tree_cpu(pid: int) -> float:
-    """CPU-seconds of ``pid`` and its direct children (a server's workers)."""
-    total = 0.0
-    pids = [pid]
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        pids.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                continue
-    for one in pids:
-        try:
-            with open(f"/proc/{one}/stat") as stat:
-                parts = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 def run_one(
@@ -177,16 +144,10 @@ def run_one(
     if args.warmup > 0:
         wrk(wrk_path, url, args.connections, args.warmup, script)
     before = CpuSnapshot.take(server.process.pid)
-    tree_before = process_tree_cpu(server.process.pid)
     output = wrk(wrk_path, url, args.connections, args.duration, script)
-    tree_after = process_tree_cpu(server.process.pid)
     after = CpuSnapshot.take(server.process.pid)
     result = parse_wrk(output, server.name, url)
-    _own, result.wrk_cpu, _other = cpu_split(before, after)
-    wall = after.wall - before.wall
-    result.server_cpu = (tree_after - tree_before) / wall
-    machine = (after.machine_busy - before.machine_busy) / wall
-    result.other_cpu = max(0.0, machine - result.server_cpu - result.wrk_cpu)
+    result.server_cpu, result.wrk_cpu, result.other_cpu = cpu_split(before, after)
     if server.process.poll() is not None:
         raise BenchError(f"{server.name} died during the run:\n{log_tail(server)}")
     return result
