@@ -1,6 +1,6 @@
 """A bare FastAPI hello-world: the baseline the petstore benchmark compares against.
 
-Served with exactly the server settings ``petstore serve`` uses, so the ratio of the two
+Served with exactly the uvicorn settings ``petstore serve`` uses, so the ratio of the two
 throughputs is the cost of everything the petstore adds (middleware, dependencies, database).
 """
 

@@ -1,8 +1,7 @@
 """Throughput benchmark: the petstore server against a bare FastAPI hello-world, with ``wrk``.
 
-Both servers run side by side in the same run with the same server settings: granian, as
-``petstore serve`` runs (ASGI, one worker, uvloop, HTTP/1, no access log; until 2026-12-01 both
-ran on uvicorn with uvloop and httptools, so older figures are uvicorn's). Scenarios, in order::
+Both servers run side by side in the same run with the same uvicorn settings (one worker,
+uvloop, httptools, no access log, no proxy-headers middleware). Scenarios, in order::
 
     hello (1st)  ->  pet_by_id  ->  pet_list  ->  order_create  ->  order_pay_flow  ->  hello (2nd)
 
@@ -825,9 +824,8 @@ def sigterm_as_interrupt() -> Iterator[None]:
 def hello_command(port: int, workers: int) -> list[str]:
     """The hello app served as ``petstore serve`` serves the petstore (see ``cli.serve``)."""
     return [
-        venv_tool("granian"),
-        "--interface",
-        "asgi",
+        venv_tool("uvicorn"),
+        "bench.hello_app:app",
         "--host",
         HOST,
         "--port",
@@ -837,11 +835,13 @@ def hello_command(port: int, workers: int) -> list[str]:
         "--loop",
         "uvloop",
         "--http",
-        "1",
-        "--no-ws",
+        "httptools",
+        "--no-access-log",
+        "--no-proxy-headers",  # `petstore serve` runs without it too
+        "--timeout-worker-healthcheck",
+        "30",  # as `petstore serve`
         "--log-level",
         "warning",
-        "bench.hello_app:app",
     ]
 
 

@@ -11,11 +11,10 @@ petstore app are served exactly alike, then measured with the machinery of ``ben
 
 How each server runs the petstore:
 
-``granian``  ``petstore serve --workers N`` (what production runs since 2026-12-01: granian,
-             ASGI, uvloop, HTTP/1, no access log, one runtime thread per worker);
-``uvicorn``  ``uvicorn petstore.asgi:app --workers N --loop uvloop --http httptools
-             --no-access-log --no-proxy-headers --timeout-worker-healthcheck 30`` (what
-             ``petstore serve`` ran before).
+``uvicorn``  ``petstore serve --workers N`` (what production runs: uvicorn, uvloop, httptools,
+             no access log, no proxy headers, 30 s worker health check);
+``granian``  ``granian --interface asgi --loop uvloop --http 1 --no-ws --workers N
+             petstore.asgi:app`` (no access log by default; one runtime thread per worker).
 
 The baseline is uvicorn's hello-world with one worker, measured first and again last (their
 mean cancels slow drift); every other figure is printed as a ratio of it. SQLite runs with
@@ -100,7 +99,7 @@ class Row:
 
 def server_command(server: str, app: str, port: int, workers: int) -> list[str]:
     """How ``server`` runs ``app`` (``petstore`` or ``hello``) with ``workers`` processes."""
-    if server == "granian":
+    if server == "uvicorn":
         if app == "hello":
             return hello_command(port, workers)
         return [
@@ -114,8 +113,9 @@ def server_command(server: str, app: str, port: int, workers: int) -> list[str]:
             str(workers),
         ]
     return [
-        venv_tool("uvicorn"),
-        "petstore.asgi:app" if app == "petstore" else "bench.hello_app:app",
+        venv_tool("granian"),
+        "--interface",
+        "asgi",
         "--host",
         HOST,
         "--port",
@@ -125,13 +125,11 @@ def server_command(server: str, app: str, port: int, workers: int) -> list[str]:
         "--loop",
         "uvloop",
         "--http",
-        "httptools",
-        "--no-access-log",
-        "--no-proxy-headers",
-        "--timeout-worker-healthcheck",
-        "30",  # the default 5 s kills workers still importing on a busy machine
+        "1",
+        "--no-ws",
         "--log-level",
         "warning",
+        "petstore.asgi:app" if app == "petstore" else "bench.hello_app:app",
     ]
 
 

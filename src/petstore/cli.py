@@ -9,6 +9,7 @@ import sys
 from typing import Annotated
 
 import typer
+import uvicorn
 import yaml
 
 from petstore.auth.scopes import Role
@@ -103,44 +104,30 @@ def serve(
         bool, typer.Option("--demo", help="Migrate and load demo data before serving.")
     ] = False,
 ) -> None:
-    """Run the API server (granian, ASGI, uvloop; ``--workers`` processes)."""
+    """Run the API server (uvicorn with uvloop and httptools)."""
     settings = Settings()
     configure_logging(settings.log_level, settings.log_json)
     if demo:
         upgrade(settings.database_url)
         asyncio.run(_seed(settings, DEMO_PET_COUNT, SHARED_POOL, with_staff=False))
         typer.echo(f"interactive docs: http://{host}:{port}/v1/docs")
-    _serve_granian(host, port, workers, settings.log_level)
-
-
-def _serve_granian(host: str, port: int, workers: int, log_level: str) -> None:
-    """Granian (Rust HTTP server, ASGI interface, uvloop): measured against uvicorn in
-    ``bench/servers.py``, it answered more requests per CPU-second in every petstore
-    scenario (SQLite and PostgreSQL, 1 and 2 workers).
-
-    SIGTERM or SIGINT: stop accepting, let the workers finish the requests in flight and run
-    the app's shutdown (the delivery worker finishes its batch), for up to 20 s; then exit. A
-    worker that dies is replaced. Granian's own messages go through our log configuration."""
-    from granian import Granian
-    from granian.constants import HTTPModes, Interfaces, Loops
-    from granian.log import LogLevels
-
-    Granian(
+    uvicorn.run(
         "petstore.asgi:app",
-        address=host,
+        host=host,
         port=port,
-        interface=Interfaces.ASGI,
         workers=workers,
-        loop=Loops.uvloop,
-        http=HTTPModes.http1,
-        websockets=False,
-        log_level=LogLevels(log_level.lower()),
-        # No handler of its own: its records propagate to the root logger (JSON lines).
-        log_dictconfig={"loggers": {"_granian": {"handlers": [], "propagate": True}}},
-        log_access=False,  # our middleware writes the access log (request id, tenant)
-        respawn_failed_workers=True,
-        workers_kill_timeout=20,
-    ).serve()
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        proxy_headers=False,
+        timeout_graceful_shutdown=20,
+        # The supervisor pings every worker and kills one that does not answer in time. A
+        # replacement must first import the whole app (spawned interpreter): on a busy
+        # machine that takes longer than uvicorn's default 5 s, so each replacement was
+        # killed before it could answer, forever (found by the load drill). A hung process
+        # is still caught, a little later.
+        timeout_worker_healthcheck=30,
+    )
 
 
 @app.command()
