@@ -510,11 +510,34 @@ def parse_counters(output: str) -> dict[str, int]:
 # --------------------------------------------------------------------------- CPU accounting
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU-seconds (user + system, every thread) of ``pid`` and its direct children: a
+    server's supervisor and its worker processes."""
+    pids = [pid]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        pids.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    total = 0.0
+    for one in pids:
+        try:
+            with open(f"/proc/{one}/stat") as stat:
+                parts = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(parts[11]) + int(parts[12])) / CLOCK_TICKS  # utime, stime
+    return total
+
+
 @dataclass(frozen=True)
 class CpuSnapshot:
     wall: float
     machine_busy: float  # CPU-seconds all cores spent outside idle/iowait since boot
-    server: float  # CPU-seconds of the measured server (every thread)
+    server: float  # CPU-seconds of the measured server (every thread, every worker process)
     children: float  # CPU-seconds of our waited-for children (wrk) and of this process
 
     @classmethod
@@ -523,9 +546,7 @@ class CpuSnapshot:
             fields = [int(v) for v in stat.readline().split()[1:]]
         idle = fields[3] + fields[4]
         busy = sum(fields[:8]) - idle  # user nice system idle iowait irq softirq steal
-        with open(f"/proc/{server_pid}/stat") as stat:
-            parts = stat.read().rsplit(")", 1)[1].split()
-        server = (int(parts[11]) + int(parts[12])) / CLOCK_TICKS  # utime, stime
+        server = process_tree_cpu(server_pid)
         own = os.times()
         return cls(
             wall=time.monotonic(),
@@ -800,8 +821,32 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def hello_command(port: int, workers: int) -> list[str]:
+    """The hello app served as ``petstore serve`` serves the petstore (see ``cli.serve``)."""
+    return [
+        venv_tool("uvicorn"),
+        "bench.hello_app:app",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--no-proxy-headers",  # `petstore serve` runs without it too
+        "--timeout-worker-healthcheck",
+        "30",  # as `petstore serve`
+        "--log-level",
+        "warning",
+    ]
+
+
 def start_servers(tmp: Path, env: dict[str, str], servers: list[Server]) -> tuple[Server, Server]:
-    """The petstore server and the hello app, with the same uvicorn settings."""
+    """The petstore server and the hello app, with the same server settings."""
     petstore = venv_tool("petstore")
     pet_port, hello_port = free_port(), free_port()
     while hello_port == pet_port:
@@ -814,30 +859,7 @@ def start_servers(tmp: Path, env: dict[str, str], servers: list[Server]) -> tupl
         pet_port,
     )
     servers.append(pet_server)
-    hello_server = start_server(
-        "hello",
-        [
-            venv_tool("uvicorn"),
-            "bench.hello_app:app",
-            "--host",
-            HOST,
-            "--port",
-            str(hello_port),
-            "--workers",
-            "1",
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--no-access-log",
-            "--no-proxy-headers",  # `petstore serve` runs without it too
-            "--log-level",
-            "warning",
-        ],
-        env,
-        tmp,
-        hello_port,
-    )
+    hello_server = start_server("hello", hello_command(hello_port, 1), env, tmp, hello_port)
     servers.append(hello_server)
     wait_ready(pet_server, "/healthz")
     wait_ready(hello_server, "/hello")

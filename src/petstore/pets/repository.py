@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from petstore.pets.models import Pet
+from petstore.pets.models import Pet, PetCount
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,19 @@ class PetFilter:
                 where.append(column.is_(wanted))
         return where
 
+    @property
+    def only_status_and_species(self) -> bool:
+        """True when ``pet_counts`` holds the answer to "how many match"."""
+        return (
+            not self.sizes
+            and self.age_min is None
+            and self.age_max is None
+            and self.good_with_kids is None
+            and self.vaccinated is None
+            and self.spayed_neutered is None
+            and self.special_needs is None
+        )
+
 
 def _one_or_many(column: ColumnElement[str] | object, values: Sequence[str]) -> ColumnElement[bool]:
     col: ColumnElement[str] = column  # type: ignore[assignment]
@@ -79,11 +92,26 @@ async def page(
     session: AsyncSession, flt: PetFilter, sort: PetSort, offset: int, limit: int
 ) -> tuple[list[Pet], int]:
     where = flt.clauses()
-    total = await session.scalar(select(func.count()).select_from(Pet).where(*where))
+    total = await count(session, flt)
     rows = await session.scalars(
         _ordered(select(Pet).where(*where), sort).offset(offset).limit(limit)
     )
-    return list(rows.all()), int(total or 0)
+    return list(rows.all()), total
+
+
+async def count(session: AsyncSession, flt: PetFilter) -> int:
+    """How many pets match: from the counter rows when the filter is only status and species
+    (the default list, the species tabs), else counted with an index-only scan of
+    ``ix_pets_filter_count``, which holds every filterable column."""
+    if flt.only_status_and_species:
+        query = select(func.coalesce(func.sum(PetCount.n), 0)).where(
+            PetCount.tenant == flt.tenant, _one_or_many(PetCount.status, flt.statuses)
+        )
+        if flt.species:
+            query = query.where(_one_or_many(PetCount.species, flt.species))
+        return int(await session.scalar(query) or 0)
+    total = await session.scalar(select(func.count()).select_from(Pet).where(*flt.clauses()))
+    return int(total or 0)
 
 
 async def get(
