@@ -17,34 +17,8 @@
 
 _petstore_bootstrap_log() { printf 'bootstrap: %s\n' "$*" >&2; }
 
-# Install Debian packages (root or passwordless sudo). Output goes to a log
-# that is printed only on failure.
-_petstore_bootstrap_apt_install() {
-    local sudo=() log
-    if [[ $(id -u) -ne 0 ]]; then
-        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-            sudo=(sudo -n)
-        else
-            _petstore_bootstrap_log "need root to run: apt-get install $*"
-            return 1
-        fi
-    fi
-    command -v apt-get >/dev/null 2>&1 || {
-        _petstore_bootstrap_log "apt-get not available; please install: $*"
-        return 1
-    }
-    log=$(mktemp "${TMPDIR:-/tmp}/petstore-apt.XXXXXX")
-    _petstore_bootstrap_log "apt-get install $* ..."
-    if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update &&
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 \
-            install -y --no-install-recommends "$@"; } >"$log" 2>&1 </dev/null; then
-        cat "$log" >&2
-        rm -f "$log"
-        _petstore_bootstrap_log "apt-get install $* failed"
-        return 1
-    fi
-    rm -f "$log"
-}
+# shellcheck source=scripts/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 _petstore_is_py311() {
     "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' >/dev/null 2>&1
@@ -121,7 +95,7 @@ _petstore_bootstrap_locked() {
         py=$(_petstore_find_python) || return 1
         # Debian's python3.11 ships without ensurepip/venv (python3.11-venv).
         if ! "$py" -c 'import ensurepip, venv' >/dev/null 2>&1; then
-            _petstore_bootstrap_apt_install python3.11-venv || return 1
+            petstore_apt_install python3.11-venv || return 1
         fi
         _petstore_bootstrap_log "creating $venv with $py"
         rm -rf "$venv"

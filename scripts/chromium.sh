@@ -18,11 +18,9 @@ chromium_ensure() {
     fi
     printf 'chromium.sh: %s not found; installing chromium with apt-get (one-time) ...\n' \
         "$PETSTORE_CHROMIUM" >&2
-    if ! declare -F _petstore_bootstrap_apt_install >/dev/null; then
-        # shellcheck source=scripts/bootstrap.sh
-        source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" || return 1
-    fi
-    _petstore_bootstrap_apt_install chromium chromium-driver || {
+    # shellcheck source=scripts/apt.sh
+    source "$(dirname "${BASH_SOURCE[0]}")/apt.sh" || return 1
+    petstore_apt_install chromium chromium-driver || {
         printf 'chromium.sh: could not install chromium; the browser tests will not run\n' >&2
         return 1
     }

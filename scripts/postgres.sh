@@ -36,32 +36,12 @@ _pg_find_bindir() {
 }
 
 _pg_install() {
-    local sudo=() log
-    if [[ $(id -u) -ne 0 ]]; then
-        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-            sudo=(sudo -n)
-        else
-            _pg_log "PostgreSQL server not found and not root: install it (apt-get install postgresql)"
-            return 1
-        fi
-    fi
-    command -v apt-get >/dev/null 2>&1 || {
-        _pg_log "PostgreSQL server not found and apt-get is not available"
-        return 1
-    }
     _pg_log "PostgreSQL server not found; installing it with apt-get (one-time) ..."
-    log=$(mktemp "${TMPDIR:-/tmp}/petstore-apt.XXXXXX")
+    # shellcheck source=scripts/apt.sh
+    source "$(dirname "${BASH_SOURCE[0]}")/apt.sh" || return 1
     # policy-rc.d-style "could not start service" messages from the package's
     # own cluster are harmless; only a failing apt-get matters.
-    if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update &&
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 \
-            install -y postgresql; } >"$log" 2>&1 </dev/null; then
-        cat "$log" >&2
-        rm -f "$log"
-        _pg_log "apt-get install postgresql failed"
-        return 1
-    fi
-    rm -f "$log"
+    petstore_apt_install postgresql
 }
 
 # Run a command as the cluster owner, from inside the cluster dir (the

@@ -17,30 +17,10 @@ _PETSTORE_REDIS_PORT=""
 _redis_log() { printf 'redis.sh: %s\n' "$*" >&2; }
 
 _redis_install() {
-    local sudo=() log
-    if [[ $(id -u) -ne 0 ]]; then
-        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-            sudo=(sudo -n)
-        else
-            _redis_log "redis-server not found and not root: install it (apt-get install redis-server)"
-            return 1
-        fi
-    fi
-    command -v apt-get >/dev/null 2>&1 || {
-        _redis_log "redis-server not found and apt-get is not available"
-        return 1
-    }
     _redis_log "redis-server not found; installing it with apt-get (one-time) ..."
-    log=$(mktemp "${TMPDIR:-/tmp}/petstore-apt.XXXXXX")
-    if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update &&
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 \
-            install -y --no-install-recommends redis-server; } >"$log" 2>&1 </dev/null; then
-        cat "$log" >&2
-        rm -f "$log"
-        _redis_log "apt-get install redis-server failed"
-        return 1
-    fi
-    rm -f "$log"
+    # shellcheck source=scripts/apt.sh
+    source "$(dirname "${BASH_SOURCE[0]}")/apt.sh" || return 1
+    petstore_apt_install redis-server
 }
 
 _redis_free_port() {

@@ -8,9 +8,9 @@ import asyncio
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -24,7 +24,7 @@ from tests.conftest import (
     POSTGRES_URL,
     _fresh_postgres_database,
 )
-from tests.e2e.server import create_staff, free_port, petstore, run_server, server_env
+from tests.e2e.server import create_staff, free_port, petstore, run_server, server_env, wait_for
 from tests.webhooks.support import Receiver, Reply, verify_signed
 
 pytestmark = [pytest.mark.e2e]
@@ -36,20 +36,6 @@ ORDERS = 6
 EVENTS = PETS + 2 * ORDERS  # pet.available per pet; order.created + pet.statusChanged per order
 SLOW_ANSWER_SECONDS = 3.0
 TENANT = str(uuid.uuid4())
-
-T = TypeVar("T")
-
-
-def wait_for(what: str, probe: Callable[[], T | None], timeout: float) -> T:
-    """Poll ``probe`` until it returns something (a generous deadline, not a timing assert)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result is not None:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 async def _drop_postgres_database(name: str) -> None:

@@ -12,9 +12,9 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import PASSWORD, PET
-from tests.e2e.server import create_staff, petstore, run_server, server_env
+from tests.e2e.server import create_staff, petstore, run_server, server_env, wait_for
 from tests.webhooks.support import Receiver, Reply
 
 pytestmark = [pytest.mark.e2e]
@@ -31,20 +31,6 @@ STAFF = "shutdownstaff"
 RECEIVER_DELAY = 5.0  # the first delivery is still in flight when the server is told to stop
 UPLOAD_SECONDS = 3.0  # how long the slow client takes to send its request body
 TENANT = str(uuid.uuid4())
-
-T = TypeVar("T")
-
-
-def wait_for(what: str, probe: Callable[[], T | None], timeout: float) -> T:
-    """Poll ``probe`` until it returns something (a generous deadline, not a timing assert)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result is not None:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def refuses_connections(port: int) -> bool | None:

@@ -12,11 +12,11 @@ import os
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -33,7 +33,7 @@ from tests.conftest import (
     _fresh_postgres_database,
     redis_database,
 )
-from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
+from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env, wait_for
 from tests.webhooks.support import Hit, Receiver, Reply, verify_signed
 
 pytestmark = [
@@ -48,20 +48,6 @@ REDIS_DB = 1  # flushed by this module
 STAFF = "scalestaff"
 PETS = 10
 FAILED_FIRST = 3  # the receiver answers 503 to the first few deliveries: they are retried
-
-T = TypeVar("T")
-
-
-def wait_for(what: str, probe: Callable[[], T | None], timeout: float) -> T:
-    """Poll ``probe`` until it returns something (a generous deadline, not a timing assert)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result is not None:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 @dataclass
