@@ -17,8 +17,8 @@
 
 _petstore_bootstrap_log() { printf 'bootstrap: %s\n' "$*" >&2; }
 
-# shellcheck source=scripts/apt.sh
-source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 _petstore_is_py311() {
     "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' >/dev/null 2>&1

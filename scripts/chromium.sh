@@ -10,6 +10,9 @@
 # download a browser (no `playwright install`). Outside CI a machine without Chromium (and
 # without the rights to install it) skips the browser tests; with CI set they fail.
 
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
 PETSTORE_CHROMIUM=${PETSTORE_CHROMIUM:-/usr/bin/chromium}
 
 chromium_ensure() {
@@ -18,8 +21,6 @@ chromium_ensure() {
     fi
     printf 'chromium.sh: %s not found; installing chromium with apt-get (one-time) ...\n' \
         "$PETSTORE_CHROMIUM" >&2
-    # shellcheck source=scripts/apt.sh
-    source "$(dirname "${BASH_SOURCE[0]}")/apt.sh" || return 1
     petstore_apt_install chromium chromium-driver || {
         printf 'chromium.sh: could not install chromium; the browser tests will not run\n' >&2
         return 1

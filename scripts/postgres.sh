@@ -15,6 +15,9 @@
 # When running as root the server runs as the `postgres` OS user (created if
 # missing), because PostgreSQL refuses to run as root.
 
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
 _PETSTORE_PG_DIR=""
 _PETSTORE_PG_BIN=""
 _PETSTORE_PG_RUN_AS=""
@@ -37,8 +40,6 @@ _pg_find_bindir() {
 
 _pg_install() {
     _pg_log "PostgreSQL server not found; installing it with apt-get (one-time) ..."
-    # shellcheck source=scripts/apt.sh
-    source "$(dirname "${BASH_SOURCE[0]}")/apt.sh" || return 1
     # policy-rc.d-style "could not start service" messages from the package's
     # own cluster are harmless; only a failing apt-get matters.
     petstore_apt_install postgresql
@@ -54,20 +55,6 @@ _pg_as_owner() {
     else
         (cd "$_PETSTORE_PG_DIR" && su -s /bin/sh "$_PETSTORE_PG_RUN_AS" -c "$(printf '%q ' "$@")")
     fi
-}
-
-_pg_free_port() {
-    local py
-    for py in "${PETSTORE_PYTHON:-}" .venv/bin/python python3 python; do
-        [[ -n $py ]] && command -v "$py" >/dev/null 2>&1 && break
-        py=""
-    done
-    [[ -n $py ]] || { _pg_log "python is needed to pick a free port"; return 1; }
-    "$py" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
 }
 
 pg_start() {
@@ -131,7 +118,7 @@ EOF
 
     # Picking a port then binding it is racy; retry a few times.
     for attempt in 1 2 3 4 5; do
-        port=$(_pg_free_port) || return 1
+        port=$(petstore_free_port) || return 1
         if _pg_as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -o "-p $port" \
             -w -t 60 -s start >/dev/null 2>&1; then
             started=1

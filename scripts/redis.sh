@@ -11,6 +11,9 @@
 # Any server the Debian package starts (port 6379) is ignored: ours has its own
 # port, directory and pid file.
 
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
 _PETSTORE_REDIS_DIR=""
 _PETSTORE_REDIS_PORT=""
 
@@ -18,23 +21,7 @@ _redis_log() { printf 'redis.sh: %s\n' "$*" >&2; }
 
 _redis_install() {
     _redis_log "redis-server not found; installing it with apt-get (one-time) ..."
-    # shellcheck source=scripts/apt.sh
-    source "$(dirname "${BASH_SOURCE[0]}")/apt.sh" || return 1
     petstore_apt_install redis-server
-}
-
-_redis_free_port() {
-    local py
-    for py in "${PETSTORE_PYTHON:-}" .venv/bin/python python3 python; do
-        [[ -n $py ]] && command -v "$py" >/dev/null 2>&1 && break
-        py=""
-    done
-    [[ -n $py ]] || { _redis_log "python is needed to pick a free port"; return 1; }
-    "$py" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
 }
 
 _redis_cli() { redis-cli -h 127.0.0.1 -p "$_PETSTORE_REDIS_PORT" "$@"; }
@@ -62,7 +49,7 @@ _redis_start_inner() {
 
     # Picking a port then binding it is racy; retry a few times.
     for attempt in 1 2 3 4 5; do
-        port=$(_redis_free_port) || return 1
+        port=$(petstore_free_port) || return 1
         _PETSTORE_REDIS_PORT=$port
         # No persistence (no RDB snapshots, no AOF): test data lives only in memory.
         if redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes \
