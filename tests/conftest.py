@@ -65,15 +65,27 @@ def fast_settings(database_url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-async def _fresh_postgres_database(name: str) -> str:
-    assert POSTGRES_URL
+async def _postgres_admin(*statements: str) -> None:
     assert POSTGRES_ADMIN_URL
     admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        for statement in statements:
+            await conn.execute(text(statement))
     await admin.dispose()
+
+
+async def fresh_postgres_database(name: str) -> str:
+    """Create (or recreate) an empty database on the test cluster; return its URL."""
+    assert POSTGRES_URL
+    await _postgres_admin(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
+    )
     return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def drop_postgres_database(name: str) -> None:
+    """Drop a database made by fresh_postgres_database, closing any connection still open."""
+    await _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", params=DATABASES)
@@ -85,7 +97,7 @@ async def database_url(
         path: Path = tmp_path_factory.mktemp("db") / "petstore.db"
         url = f"sqlite+aiosqlite:///{path}"
     else:
-        url = await _fresh_postgres_database(f"petstore_test_{worker}")
+        url = await fresh_postgres_database(f"petstore_test_{worker}")
     upgrade(url)
     return url
 

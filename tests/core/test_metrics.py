@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -36,7 +37,7 @@ async def test_requests_are_counted_by_route_template(
     assert created.status_code == 201
     pet_id = created.json()["id"]
     unknown = str(uuid.uuid4())
-    cases = [
+    cases: list[tuple[str, str, dict[str, Any], str, int]] = [
         ("GET", f"/v1/pets/{pet_id}", {}, "/v1/pets/{id}", 200),
         ("GET", f"/v1/pets/{unknown}", {}, "/v1/pets/{id}", 404),
         ("PATCH", "/v1/pets", {}, "/v1/pets", 405),

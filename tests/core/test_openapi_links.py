@@ -17,7 +17,7 @@ def operation(document: dict[str, Any], operation_id: str) -> dict[str, Any]:
     for item in document["paths"].values():
         for op in item.values():
             if isinstance(op, dict) and op.get("operationId") == operation_id:
-                return op  # type: ignore[no-any-return]
+                return op
     raise AssertionError(f"no operation {operation_id}")
 
 

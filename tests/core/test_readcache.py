@@ -68,6 +68,7 @@ async def test_a_write_by_another_connection_invalidates(
     assert (await client.get(url)).json()["name"] == "Before"
     # Another process's write, as far as this server can tell: a connection it does not own.
     path = make_url(app.state.settings.database_url).database
+    assert path
     other = sqlite3.connect(path)
     changed = other.execute(
         "UPDATE pets SET name = 'Elsewhere' WHERE id = ?", (uuid.UUID(pet["id"]).hex,)

@@ -8,19 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from petstore.migrations.runner import upgrade
-from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_URL, _fresh_postgres_database
-
-
-async def _drop(name: str) -> None:
-    assert POSTGRES_ADMIN_URL
-    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
+from tests.conftest import (
+    POSTGRES_URL,
+    drop_postgres_database,
+    fresh_postgres_database,
+)
 
 
 @contextmanager
@@ -33,12 +27,12 @@ def fresh_database(label: str) -> Iterator[str]:
         pytest.fail("the drills need PostgreSQL: run them with bash scripts/drills.sh")
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"petstore_drill_{label}_{worker}"
-    url = asyncio.run(_fresh_postgres_database(name))
+    url = asyncio.run(fresh_postgres_database(name))
     try:
         upgrade(url)
         yield url
     finally:
-        asyncio.run(_drop(name))
+        asyncio.run(drop_postgres_database(name))
 
 
 @pytest.fixture(scope="module")

@@ -53,8 +53,10 @@ def operations(document: dict[str, Any]) -> list[Operation]:
         for method, op in item.items():
             if method not in HTTP_METHODS:
                 continue
-            content = op.get("requestBody", {}).get("content", {})
-            schema = resolve(next(iter(content.values()), {}).get("schema", {}))
+            request_body: dict[str, Any] = op.get("requestBody") or {}
+            content = request_body.get("content", {})
+            media_type: dict[str, Any] = next(iter(content.values()), {})
+            schema = resolve(media_type.get("schema", {}))
             fields = tuple(schema.get("properties", {}))
             query = tuple(p["name"] for p in op.get("parameters", []) if p["in"] == "query")
             takes_body = bool(content) or method in ("post", "put", "patch", "query")
@@ -358,9 +360,9 @@ def _attacks(op: Operation, targets: Targets) -> Iterator[Request]:
             yield Request(op.method, path, dict(json_type), body, f"malformed {name}")
         for field_name in op.fields or (SEARCH_FIELDS if op.method == "QUERY" else ()):
             for value in WRONG_VALUES:
-                body = {**(good or {}), field_name: value}
+                payload = {**(good or {}), field_name: value}
                 # Raw UTF-8 (lone surrogates as invalid bytes) and \u-escaped, when they differ.
-                for encoded in dict.fromkeys((_json(body), _escaped_json(body))):
+                for encoded in dict.fromkeys((_json(payload), _escaped_json(payload))):
                     yield Request(
                         op.method, path, dict(json_type), encoded, f"wrong type {name}.{field_name}"
                     )
@@ -369,9 +371,9 @@ def _attacks(op: Operation, targets: Targets) -> Iterator[Request]:
         for value in QUERY_VALUES:
             query = f"{quote(param)}={quote(value, safe='')}"
             yield Request(op.method, f"{path}?{query}", label=f"query {name}.{param}")
+    good_body = _json(good) if good is not None else None
     for headers in HEADER_ABUSE:
-        body = _json(good) if good is not None else None
-        yield Request(op.method, path, dict(headers), body, f"headers {name}")
+        yield Request(op.method, path, dict(headers), good_body, f"headers {name}")
     if PATH_PARAM.search(op.template):
         for bad_id in ("not-a-uuid", "0", "-1", "%00", "..", "%2e%2e", "🐶", "9" * 100):
             override = quote(bad_id, safe="%")

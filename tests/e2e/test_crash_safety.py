@@ -14,15 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import (
     PASSWORD,
     PET,
-    POSTGRES_ADMIN_URL,
     POSTGRES_URL,
-    _fresh_postgres_database,
+    drop_postgres_database,
+    fresh_postgres_database,
 )
 from tests.e2e.server import create_staff, free_port, petstore, run_server, server_env, wait_for
 from tests.webhooks.support import Receiver, Reply, verify_signed
@@ -38,14 +36,6 @@ SLOW_ANSWER_SECONDS = 3.0
 TENANT = str(uuid.uuid4())
 
 
-async def _drop_postgres_database(name: str) -> None:
-    assert POSTGRES_ADMIN_URL
-    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def env(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -56,7 +46,7 @@ def env(
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{root / 'crash.db'}"
     else:
-        url = asyncio.run(_fresh_postgres_database(db_name))
+        url = asyncio.run(fresh_postgres_database(db_name))
     environment = server_env(
         url,
         PETSTORE_OUTBOUND_ALLOW="127.0.0.0/8",
@@ -72,7 +62,7 @@ def env(
         yield environment
     finally:
         if request.param == "postgres":
-            asyncio.run(_drop_postgres_database(db_name))
+            asyncio.run(drop_postgres_database(db_name))
 
 
 def api(base_url: str) -> httpx.Client:

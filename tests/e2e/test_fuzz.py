@@ -21,9 +21,9 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from petstore.auth.passwords import Passwords
 from petstore.users.schemas import UserCreate
-from tests.conftest import PASSWORD, PET, POSTGRES_URL, _fresh_postgres_database, fast_settings
+from tests.conftest import PASSWORD, PET, POSTGRES_URL, fast_settings, fresh_postgres_database
 from tests.e2e.fuzzing import (
     Operation,
     Request,
@@ -84,7 +84,7 @@ def server(
         url = f"sqlite+aiosqlite:///{root / 'fuzz.db'}"
     else:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        url = asyncio.run(_fresh_postgres_database(f"petstore_fuzz_{worker}"))
+        url = asyncio.run(fresh_postgres_database(f"petstore_fuzz_{worker}"))
     env = server_env(url, PETSTORE_OUTBOUND_ALLOW="127.0.0.0/8", PETSTORE_LOG_LEVEL="WARNING")
     petstore(env, "migrate")
     petstore(env, "seed", "--pets", "20", "--tenant", TENANT)
@@ -130,12 +130,19 @@ def make_targets(base_url: str, auth: dict[str, str]) -> Targets:
         )
 
 
-def _headers(request: Request, auth: dict[str, str]) -> dict[str, str | bytes]:
+def _headers(request: Request, auth: dict[str, str]) -> Mapping[str, str]:
     headers: dict[str, str | bytes] = {"X-Tenant-ID": TENANT}
     if request.authenticated:
         headers.update(auth)
     headers.update(request.headers)
-    return headers
+    return _as_sendable(headers)
+
+
+def _as_sendable(headers: dict[str, str | bytes]) -> Mapping[str, str]:
+    """httpx sends bytes header values as they are, which is how the corpus carries raw
+    bytes (obs-text, control characters) a str could not; its annotations only admit
+    all-str or all-bytes mappings."""
+    return cast(Mapping[str, str], headers)
 
 
 async def send_all(
@@ -195,7 +202,7 @@ def run_hypothesis(
             response = client.request(
                 request.method,
                 request.path,
-                headers={"X-Tenant-ID": TENANT, **request.headers},
+                headers=_as_sendable({"X-Tenant-ID": TENANT, **request.headers}),
                 content=request.body,
             )
         except (httpx.LocalProtocolError, httpx.InvalidURL, UnicodeEncodeError):

@@ -69,7 +69,7 @@ def per_worker_reads(directory: Path) -> dict[int, float]:
     counts: dict[int, float] = {}
     for file in directory.glob("counter_*.db"):
         pid = int(file.stem.rsplit("_", 1)[1])
-        for metric in MultiProcessCollector.merge([str(file)]):
+        for metric in MultiProcessCollector.merge([str(file)]):  # type: ignore[no-untyped-call]
             for sample in metric.samples:
                 if (
                     sample.name == "petstore_http_requests_total"

@@ -12,16 +12,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import (
     PASSWORD,
     PET,
-    POSTGRES_ADMIN_URL,
     POSTGRES_URL,
     PROBLEM_BASE,
-    _fresh_postgres_database,
+    drop_postgres_database,
+    fresh_postgres_database,
 )
 from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
 
@@ -31,14 +29,6 @@ BUYERS = 50
 ROUNDS = 3  # three pets, one race each
 STAFF = "racestaff"
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
-
-
-async def _drop_postgres_database(name: str) -> None:
-    assert POSTGRES_ADMIN_URL
-    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +45,7 @@ def server(
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{root / 'race.db'}"
     else:
-        url = asyncio.run(_fresh_postgres_database(db_name))
+        url = asyncio.run(fresh_postgres_database(db_name))
     env = server_env(url)
     petstore(env, "migrate")
     create_staff(env, STAFF, PASSWORD, tenant)
@@ -64,7 +54,7 @@ def server(
             yield running
     finally:
         if request.param == "postgres":
-            asyncio.run(_drop_postgres_database(db_name))
+            asyncio.run(drop_postgres_database(db_name))
 
 
 async def login(client: httpx.AsyncClient, username: str) -> dict[str, str]:

@@ -27,10 +27,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from tests.conftest import (
     PASSWORD,
     PET,
-    POSTGRES_ADMIN_URL,
     POSTGRES_URL,
     REDIS_URL,
-    _fresh_postgres_database,
+    drop_postgres_database,
+    fresh_postgres_database,
     redis_database,
 )
 from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env, wait_for
@@ -116,19 +116,11 @@ def sending_process(local_port: int, remote_port: int, pids: set[int]) -> int | 
     return None
 
 
-async def _drop_postgres_database(name: str) -> None:
-    assert POSTGRES_ADMIN_URL
-    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     root: Path = tmp_path_factory.mktemp("scale-out")
     db_name = f"petstore_scale_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    url = asyncio.run(_fresh_postgres_database(db_name))
+    url = asyncio.run(fresh_postgres_database(db_name))
     redis_url = redis_database(REDIS_DB)
     with redis.Redis.from_url(redis_url) as client:
         client.flushdb()
@@ -161,7 +153,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             assert "Traceback" not in server.log(), server.log()
             assert "Redis unreachable" not in server.log(), server.log()
     finally:
-        asyncio.run(_drop_postgres_database(db_name))
+        asyncio.run(drop_postgres_database(db_name))
 
 
 def sign_up_and_login(signup: httpx.Client, login: httpx.Client) -> dict[str, Any]:

@@ -180,7 +180,7 @@ async def test_code_expires_after_60_seconds(
             .where(AuthorizationCode.client_id == registered.client_id)
             .values(expires_at=utcnow() - timedelta(seconds=1))
         )
-        assert rows.rowcount == 1  # type: ignore[attr-defined]
+        assert rows.rowcount == 1
         await session.commit()
     assert_oauth_error(
         await exchange(oc, registered, code, verifier.verifier), 400, "invalid_grant"

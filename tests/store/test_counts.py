@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from petstore.migrations.runner import upgrade
 from petstore.pets.models import Pet
 from petstore.store.models import Order
-from tests.conftest import DATABASES, Account, _fresh_postgres_database
+from tests.conftest import DATABASES, Account, fresh_postgres_database
 
 PetFactory = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -182,7 +182,7 @@ async def test_the_migration_counts_the_rows_already_there(backend: str, tmp_pat
     if backend == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'backfill.db'}"
     else:
-        url = await _fresh_postgres_database(
+        url = await fresh_postgres_database(
             f"petstore_backfill_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
         )
     upgrade(url, "0005")
@@ -194,7 +194,7 @@ async def test_the_migration_counts_the_rows_already_there(backend: str, tmp_pat
             ):
                 now = datetime.now(UTC)
                 await conn.execute(
-                    insert(Pet.__table__).values(
+                    insert(Pet).values(
                         id=uuid.uuid4(),
                         tenant="t",
                         name=f"Pet {n}",
@@ -209,7 +209,7 @@ async def test_the_migration_counts_the_rows_already_there(backend: str, tmp_pat
                     )
                 )
                 await conn.execute(
-                    insert(Order.__table__).values(
+                    insert(Order).values(
                         id=uuid.uuid4(),
                         tenant="t",
                         pet_id=uuid.uuid4(),
