@@ -7,8 +7,9 @@ other on one migrated database without mocking anything. API tests run once per 
 from __future__ import annotations
 
 import os
+import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,19 @@ async def fresh_postgres_database(name: str) -> str:
 async def drop_postgres_database(name: str) -> None:
     """Drop a database made by fresh_postgres_database, closing any connection still open."""
     await _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A TCP port that accepts connections and never says a word: a database or Redis host
+    that hangs, for tests of connect and command timeouts."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        listener.close()
 
 
 @pytest.fixture(scope="session", params=DATABASES)

@@ -7,8 +7,7 @@ the server dropped is replaced before use (pre-ping)."""
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -88,18 +87,6 @@ async def test_a_dropped_pooled_connection_is_replaced_before_use(small_pool: Fa
     async with client_of(small_pool) as client:
         response = await client.get("/v1/pets")
     assert response.status_code == 200, response.text
-
-
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    """Accepts TCP connections and never says a word (a database host that hangs)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    try:
-        yield int(listener.getsockname()[1])
-    finally:
-        listener.close()
 
 
 async def test_connecting_to_a_hung_database_gives_up_in_time(

@@ -8,7 +8,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import httpx
@@ -226,25 +226,11 @@ async def test_fails_open_to_local_counting_while_redis_is_down_and_recovers(
         await observer.aclose()
 
 
-@pytest.fixture
-def silent_server() -> Iterator[int]:
-    """A TCP port that accepts connections and never answers (a hung Redis)."""
-    import socket
-
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    try:
-        yield int(listener.getsockname()[1])
-    finally:
-        listener.close()
-
-
 async def test_a_hung_redis_costs_at_most_the_timeout(
-    silent_server: int, key: str, caplog: pytest.LogCaptureFixture
+    silent_port: int, key: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """PETSTORE_REDIS_TIMEOUT_SECONDS bounds every command: without it this would hang."""
-    settings = redis_settings(f"redis://127.0.0.1:{silent_server}/0")
+    settings = redis_settings(f"redis://127.0.0.1:{silent_port}/0")
     store = RedisRateLimitStore(create_redis(settings))
     try:
         async with asyncio.timeout(10):  # a generous deadline, not a timing assert
