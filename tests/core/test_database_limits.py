@@ -18,7 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from petstore.app import create_app
-from petstore.core.database import create_engine
+from petstore.core.database import CLIENT_TIMEOUT_MARGIN_SECONDS, create_engine
 from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_URL, assert_problem, fast_settings
 
 pytestmark = [
@@ -55,6 +55,25 @@ async def test_a_long_statement_is_cancelled(database_url: str) -> None:
             with pytest.raises(DBAPIError) as caught:
                 await conn.execute(text("SELECT pg_sleep(30)"))
         assert getattr(caught.value.orig, "sqlstate", None) == "57014"  # query_canceled
+    finally:
+        await engine.dispose()
+
+
+async def test_a_statement_the_server_does_not_cancel_is_abandoned_by_the_client(
+    database_url: str,
+) -> None:
+    # A session that switched the server's timeout off stands in for a server that stopped
+    # answering: only asyncpg's backstop, CLIENT_TIMEOUT_MARGIN_SECONDS after the budget, ends it.
+    engine = create_engine(fast_settings(database_url, db_statement_timeout_ms=200))
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(DEADLINE), engine.connect() as conn:
+            await conn.execute(text("SET statement_timeout = 0"))
+            started = loop.time()
+            with pytest.raises(TimeoutError):
+                await conn.execute(text("SELECT pg_sleep(30)"))
+            waited = loop.time() - started
+        assert CLIENT_TIMEOUT_MARGIN_SECONDS <= waited < DEADLINE
     finally:
         await engine.dispose()
 

@@ -34,6 +34,12 @@ WRITE_INTENT = "petstore_write"
 READ_ONLY = "petstore_read_only"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "QUERY"})
 
+# PostgreSQL's own statement_timeout cancels a statement over the budget (SQLSTATE 57014) and
+# keeps the connection usable. asyncpg's client-side timer is only the backstop for a server or
+# network that stopped answering, so it fires this much later: set to the same instant, the two
+# race and on a busy machine the client's wins, closing a healthy connection with a bare timeout.
+CLIENT_TIMEOUT_MARGIN_SECONDS = 5.0
+
 
 class Base(DeclarativeBase):
     """Declarative base of every table; the schema itself is built by Alembic migrations."""
@@ -89,7 +95,8 @@ def create_engine(settings: Settings) -> AsyncEngine:
     if url.drivername.endswith("asyncpg"):
         connect_args = {
             "timeout": settings.db_pool_timeout_seconds,
-            "command_timeout": settings.db_statement_timeout_ms / 1000,
+            "command_timeout": settings.db_statement_timeout_ms / 1000
+            + CLIENT_TIMEOUT_MARGIN_SECONDS,
             "server_settings": {"statement_timeout": str(settings.db_statement_timeout_ms)},
         }
     return create_async_engine(
