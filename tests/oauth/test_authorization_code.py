@@ -4,13 +4,13 @@ open redirects, CSRF, scope escalation and refresh-token reuse."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from petstore.core.ids import utcnow
 from petstore.oauth.models import AuthorizationCode
@@ -168,13 +168,40 @@ async def test_code_replay_fails_and_revokes_what_the_code_gave(
     assert_oauth_error(await refresh(oc, registered, tokens["refresh_token"]), 400, "invalid_grant")
 
 
+async def test_code_replay_revokes_the_access_token_of_a_client_without_refresh_tokens(
+    oc: httpx.AsyncClient, browser: httpx.AsyncClient, staff: Account, user: Account
+) -> None:
+    registered = await register(oc, staff, grants=["authorization_code"], public=True)
+    verifier = pkce()
+    code = await get_code(browser, registered, user, verifier, scope="read:user")
+    first = await exchange(oc, registered, code, verifier.verifier)
+    assert first.status_code == 200
+    assert "refresh_token" not in first.json()
+    access = bearer(first.json()["access_token"])
+    assert (await oc.get("/v1/users/me", headers=access)).status_code == 200
+    assert_oauth_error(
+        await exchange(oc, registered, code, verifier.verifier), 400, "invalid_grant"
+    )
+    assert (await oc.get("/v1/users/me", headers=access)).status_code == 401
+
+
 async def test_code_expires_after_60_seconds(
     app: FastAPI, oc: httpx.AsyncClient, browser: httpx.AsyncClient, staff: Account, user: Account
 ) -> None:
     registered = await register(oc, staff, grants=CODE_GRANTS, public=True)
     verifier = pkce()
+    before = utcnow()
     code = await get_code(browser, registered, user, verifier)
+    after = utcnow()
     async with app.state.sessionmaker() as session:
+        stored = await session.scalar(
+            select(AuthorizationCode.expires_at).where(
+                AuthorizationCode.client_id == registered.client_id
+            )
+        )
+        assert stored is not None
+        expires_at = stored if stored.tzinfo else stored.replace(tzinfo=UTC)
+        assert before + timedelta(seconds=60) <= expires_at <= after + timedelta(seconds=60)
         rows = await session.execute(
             update(AuthorizationCode)
             .where(AuthorizationCode.client_id == registered.client_id)

@@ -38,7 +38,8 @@ class OAuthClient(Base):
 
 class AuthorizationCode(Base):
     """A single-use code (60 s) bound to its client, redirect URI, user and PKCE challenge.
-    ``family_id`` names the refresh-token family issued for it, revoked if the code is replayed."""
+    ``access_jti`` and ``family_id`` name the access token and the refresh-token family its
+    exchange issued, both revoked if the code is replayed."""
 
     __tablename__ = "oauth_authorization_codes"
 
@@ -54,6 +55,7 @@ class AuthorizationCode(Base):
     code_challenge_method: Mapped[str] = mapped_column(String(10))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    access_jti: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
     family_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, default=None)
 
 

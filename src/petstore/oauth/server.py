@@ -273,6 +273,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         self.ctx = ctx
         self.db = db
         self.pending_refresh: dict[str, RefreshToken] = {}
+        self.issued_jti: dict[str, str] = {}  # access token -> its jti, for save_token
         self.register_token_generator("default", self.generate_bearer_token)
         self.register_grant(CodeGrant, [RequireS256()])
         self.register_grant(RefreshGrant)
@@ -331,6 +332,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
                 tenant=user.tenant,
                 client_id=row.client_id,
             )
+        self.issued_jti[issued.token] = issued.jti
         token: dict[str, Any] = {
             "access_token": issued.token,
             "token_type": "Bearer",
@@ -347,18 +349,20 @@ class Server(AuthorizationServer):  # type: ignore[misc]
 
     def save_token(self, token: dict[str, Any], request: HttpRequest) -> None:
         """Store the refresh token in the family of the one it replaces (refresh grant) or in
-        a new family, remembered by the code it came from (a replayed code revokes it)."""
-        refresh = token.get("refresh_token")
-        if refresh is None:
-            return
-        row = self.pending_refresh.pop(refresh)
-        previous = request.refresh_token
-        if isinstance(previous, Credential) and previous.refresh is not None:
-            row.family_id = previous.refresh.family_id
+        a new family. A code remembers the access token and the family it gave: a replayed
+        code revokes both."""
         code = request.authorization_code
         if isinstance(code, StoredCode):
-            code.row.family_id = row.family_id
-        self.db.add(row)
+            code.row.access_jti = self.issued_jti[token["access_token"]]
+        refresh = token.get("refresh_token")
+        if refresh is not None:
+            row = self.pending_refresh.pop(refresh)
+            previous = request.refresh_token
+            if isinstance(previous, Credential) and previous.refresh is not None:
+                row.family_id = previous.refresh.family_id
+            if isinstance(code, StoredCode):
+                code.row.family_id = row.family_id
+            self.db.add(row)
         self.db.flush()
 
     def revoke_family(self, family_id: uuid.UUID) -> None:
@@ -480,6 +484,8 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
         if row is None or row.client_id != client.get_client_id():
             return None
         if row.used_at is not None:
+            if row.access_jti is not None:
+                self.server.revoke_jti(row.access_jti, _aware(row.used_at) + timedelta(days=1))
             if row.family_id is not None:
                 self.server.revoke_family(row.family_id)
             return None
