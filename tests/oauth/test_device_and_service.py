@@ -12,7 +12,7 @@ import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from petstore.app import create_app
 from petstore.auth.scopes import Role
@@ -115,8 +115,15 @@ async def test_device_flow_end_to_end(
     assert_oauth_error(
         await poll(oc, registered, grant["device_code"]), 400, "authorization_pending"
     )
-    # Polling again at once is too fast.
+    # Polling again at once is too fast, and the device must now wait 5 s longer (RFC 8628 §3.5).
     assert_oauth_error(await poll(oc, registered, grant["device_code"]), 400, "slow_down")
+    async with app.state.sessionmaker() as session:
+        interval = await session.scalar(
+            select(DeviceAuthorization.interval).where(
+                DeviceAuthorization.client_id == registered.client_id
+            )
+        )
+    assert interval == grant["interval"] + 5
 
     done = await device_page_decide(browser, grant["user_code"], user, "approve")
     assert done.status_code == 200
