@@ -2,7 +2,8 @@
 # shellcheck source-path=SCRIPTDIR/..
 #
 # The long reliability drills (pytest marker `slow`), kept out of scripts/test.sh:
-#   bootstrap .venv -> throwaway PostgreSQL -> pytest -m slow (tests/drills/)
+#   bootstrap .venv -> throwaway PostgreSQL and Redis -> pytest -m slow (tests/drills/)
+#   (Redis too: the test configuration insists on both when CI is set)
 #
 #   load   5 minutes of mixed traffic against `petstore serve --workers 2` on PostgreSQL
 #          (PETSTORE_DRILL_SECONDS changes the length)
@@ -15,7 +16,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 source scripts/bootstrap.sh
 source scripts/postgres.sh
-trap pg_stop EXIT
+source scripts/redis.sh
+trap 'pg_stop; redis_stop' EXIT
 # Forward TERM/HUP to pytest (running in the background so bash can take the signal), then let
 # the EXIT trap stop PostgreSQL. Ctrl-C reaches pytest through the terminal by itself.
 _CHILD=""
@@ -31,6 +33,7 @@ trap '_on_signal TERM 143' TERM
 trap '_on_signal HUP 129' HUP
 
 pg_start
+redis_start
 
 rc=0
 (
