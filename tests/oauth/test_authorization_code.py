@@ -185,6 +185,28 @@ async def test_code_replay_revokes_the_access_token_of_a_client_without_refresh_
     assert (await oc.get("/v1/users/me", headers=access)).status_code == 401
 
 
+async def test_a_code_replayed_after_it_expired_still_revokes_what_it_gave(
+    app: FastAPI, oc: httpx.AsyncClient, browser: httpx.AsyncClient, staff: Account, user: Account
+) -> None:
+    registered = await register(oc, staff, grants=CODE_GRANTS, public=True)
+    verifier = pkce()
+    code = await get_code(browser, registered, user, verifier, scope="read:user")
+    tokens = (await exchange(oc, registered, code, verifier.verifier)).json()
+    async with app.state.sessionmaker() as session:
+        await session.execute(
+            update(AuthorizationCode)
+            .where(AuthorizationCode.client_id == registered.client_id)
+            .values(expires_at=utcnow() - timedelta(minutes=5))
+        )
+        await session.commit()
+    await get_code(browser, registered, user, pkce(), scope="read:user")  # purges old codes
+    assert_oauth_error(
+        await exchange(oc, registered, code, verifier.verifier), 400, "invalid_grant"
+    )
+    assert (await oc.get("/v1/users/me", headers=bearer(tokens["access_token"]))).status_code == 401
+    assert_oauth_error(await refresh(oc, registered, tokens["refresh_token"]), 400, "invalid_grant")
+
+
 async def test_code_expires_after_60_seconds(
     app: FastAPI, oc: httpx.AsyncClient, browser: httpx.AsyncClient, staff: Account, user: Account
 ) -> None:

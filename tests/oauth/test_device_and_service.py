@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from authlib.oauth2.rfc8628 import endpoint as rfc8628_endpoint
 from fastapi import FastAPI
 from sqlalchemy import select, update
 
@@ -63,6 +64,16 @@ async def allow_last_poll(app: FastAPI, client_id: str) -> None:
             update(DeviceAuthorization)
             .where(DeviceAuthorization.client_id == client_id)
             .values(last_polled_at=utcnow() - timedelta(seconds=60))
+        )
+        await session.commit()
+
+
+async def expire_device_authorizations(app: FastAPI, client_id: str, ago: timedelta) -> None:
+    async with app.state.sessionmaker() as session:
+        await session.execute(
+            update(DeviceAuthorization)
+            .where(DeviceAuthorization.client_id == client_id)
+            .values(expires_at=utcnow() - ago)
         )
         await session.commit()
 
@@ -185,13 +196,10 @@ async def test_expired_device_code_answers_expired_token(
 ) -> None:
     registered = await register(oc, staff, grants=DEVICE_GRANTS, public=True)
     grant = (await device_start(oc, registered)).json()
-    async with app.state.sessionmaker() as session:
-        await session.execute(
-            update(DeviceAuthorization)
-            .where(DeviceAuthorization.client_id == registered.client_id)
-            .values(expires_at=utcnow() - timedelta(seconds=1))
-        )
-        await session.commit()
+    await expire_device_authorizations(app, registered.client_id, ago=timedelta(seconds=1))
+    # A new authorization purges old ones, but keeps the recently expired: late polls still
+    # hear expired_token (RFC 8628 §3.5), not invalid_grant.
+    assert (await device_start(oc, registered)).status_code == 200
     assert_oauth_error(await poll(oc, registered, grant["device_code"]), 400, "expired_token")
     page = await browser.get("/device")
     lookup = await browser.post(
@@ -200,6 +208,36 @@ async def test_expired_device_code_answers_expired_token(
     )
     assert lookup.status_code == 400
     assert "not valid or has expired" in lookup.text
+
+
+async def test_device_authorizations_expired_a_day_ago_are_purged(
+    app: FastAPI, oc: httpx.AsyncClient, staff: Account
+) -> None:
+    registered = await register(oc, staff, grants=DEVICE_GRANTS, public=True)
+    grant = (await device_start(oc, registered)).json()
+    await expire_device_authorizations(app, registered.client_id, ago=timedelta(days=1, hours=1))
+    assert (await device_start(oc, registered)).status_code == 200
+    assert_oauth_error(await poll(oc, registered, grant["device_code"]), 400, "invalid_grant")
+    async with app.state.sessionmaker() as session:
+        kept = await session.scalars(
+            select(DeviceAuthorization.user_code).where(
+                DeviceAuthorization.client_id == registered.client_id
+            )
+        )
+        assert grant["user_code"] not in kept.all()
+
+
+async def test_a_new_user_code_never_repeats_a_kept_one(
+    oc: httpx.AsyncClient, staff: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registered = await register(oc, staff, grants=DEVICE_GRANTS, public=True)
+    first = (await device_start(oc, registered)).json()["user_code"]
+    # Force the generator to draw the same code again before a fresh one.
+    draws = iter([first, "ZXZX-WVWV"])
+    monkeypatch.setattr(rfc8628_endpoint, "create_string_user_code", lambda: next(draws))
+    second = await device_start(oc, registered)
+    assert second.status_code == 200, second.text
+    assert second.json()["user_code"] == "ZXZX-WVWV"
 
 
 async def test_device_code_belongs_to_its_client(oc: httpx.AsyncClient, staff: Account) -> None:

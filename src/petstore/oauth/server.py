@@ -60,6 +60,10 @@ T = TypeVar("T")
 
 CODE_TTL = timedelta(seconds=60)
 DEVICE_CODE_TTL_SECONDS = 600
+# Expired codes and device authorizations are kept this long before they are purged, so that a
+# late replay of a code still revokes what it gave (an access token lives at most a day) and a
+# late poll still hears ``expired_token`` rather than ``invalid_grant``.
+EXPIRED_KEPT = timedelta(days=1)
 DEVICE_POLL_INTERVAL = 5
 USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"  # no vowels (no words), no look-alikes
 
@@ -460,7 +464,9 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
                 redirect_uri=request.payload.redirect_uri
                 or request.client.get_default_redirect_uri(),
             )
-        db.execute(delete(AuthorizationCode).where(AuthorizationCode.expires_at < now))
+        db.execute(
+            delete(AuthorizationCode).where(AuthorizationCode.expires_at < now - EXPIRED_KEPT)
+        )
         db.add(
             AuthorizationCode(
                 code_hash=hash_token(code),
@@ -637,9 +643,19 @@ class DeviceEndpoint(DeviceAuthorizationEndpoint):  # type: ignore[misc]
     def get_verification_uri(self) -> str:
         return f"{self.server.ctx.base_url}/device"
 
+    def generate_user_code(self) -> str:
+        """A user code that no kept authorization has (user codes are unique)."""
+        while True:
+            code: str = super().generate_user_code()
+            taken = select(DeviceAuthorization.id).where(DeviceAuthorization.user_code == code)
+            if self.server.db.scalar(taken) is None:
+                return code
+
     def save_device_credential(self, client_id: str, scope: str, data: dict[str, Any]) -> None:
         db, now = self.server.db, self.server.ctx.now
-        db.execute(delete(DeviceAuthorization).where(DeviceAuthorization.expires_at < now))
+        db.execute(
+            delete(DeviceAuthorization).where(DeviceAuthorization.expires_at < now - EXPIRED_KEPT)
+        )
         db.add(
             DeviceAuthorization(
                 id=new_id(),
