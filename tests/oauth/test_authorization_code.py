@@ -34,6 +34,18 @@ from tests.oauth.support import (
 CODE_GRANTS = ["authorization_code", "refresh_token"]
 
 
+async def expire_codes(app: FastAPI, client_id: str, ago: timedelta) -> int:
+    """Backdate the client's codes' expiry (instead of waiting); how many there were."""
+    async with app.state.sessionmaker() as session:
+        result = await session.execute(
+            update(AuthorizationCode)
+            .where(AuthorizationCode.client_id == client_id)
+            .values(expires_at=utcnow() - ago)
+        )
+        await session.commit()
+    return int(result.rowcount)
+
+
 async def test_code_flow_issues_the_same_jwt_as_login(
     app: FastAPI,
     oc: httpx.AsyncClient,
@@ -192,13 +204,7 @@ async def test_a_code_replayed_after_it_expired_still_revokes_what_it_gave(
     verifier = pkce()
     code = await get_code(browser, registered, user, verifier, scope="read:user")
     tokens = (await exchange(oc, registered, code, verifier.verifier)).json()
-    async with app.state.sessionmaker() as session:
-        await session.execute(
-            update(AuthorizationCode)
-            .where(AuthorizationCode.client_id == registered.client_id)
-            .values(expires_at=utcnow() - timedelta(minutes=5))
-        )
-        await session.commit()
+    assert await expire_codes(app, registered.client_id, ago=timedelta(minutes=5)) == 1
     await get_code(browser, registered, user, pkce(), scope="read:user")  # purges old codes
     assert_oauth_error(
         await exchange(oc, registered, code, verifier.verifier), 400, "invalid_grant"
@@ -223,14 +229,8 @@ async def test_code_expires_after_60_seconds(
         )
         assert stored is not None
         expires_at = stored if stored.tzinfo else stored.replace(tzinfo=UTC)
-        assert before + timedelta(seconds=60) <= expires_at <= after + timedelta(seconds=60)
-        rows = await session.execute(
-            update(AuthorizationCode)
-            .where(AuthorizationCode.client_id == registered.client_id)
-            .values(expires_at=utcnow() - timedelta(seconds=1))
-        )
-        assert rows.rowcount == 1
-        await session.commit()
+    assert before + timedelta(seconds=60) <= expires_at <= after + timedelta(seconds=60)
+    assert await expire_codes(app, registered.client_id, ago=timedelta(seconds=1)) == 1
     assert_oauth_error(
         await exchange(oc, registered, code, verifier.verifier), 400, "invalid_grant"
     )
