@@ -211,7 +211,7 @@ async def test_jwks_verifies_real_tokens_and_holds_no_private_members(
         jwt.PyJWK(matching[0]).key,
         algorithms=["RS256"],
         audience=settings.jwt_audience,
-        issuer=settings.jwt_issuer,
+        issuer=settings.token_issuer,
     )
     assert claims["sub"] == user.id
     assert claims["preferred_username"] == user.username

@@ -580,10 +580,23 @@ async def test_metadata_follows_rfc_8414(oc: httpx.AsyncClient) -> None:
 async def test_metadata_and_openapi_follow_the_public_url(database_url: str) -> None:
     public = "https://api.petstore.example"
     application = create_app(fast_settings(database_url, public_url=public))
-    async with application.router.lifespan_context(application), oauth_http(application, None) as c:
+    name = f"iss{uuid.uuid4().hex[:8]}"
+    async with (
+        application.router.lifespan_context(application),
+        oauth_http(application, str(uuid.uuid4())) as c,
+    ):
         meta = (await c.get("/.well-known/oauth-authorization-server")).json()
         document = (await c.get("/v1/openapi.json")).json()
+        account = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
+        assert (await c.post("/v1/users", json=account)).status_code == 201
+        login = await c.post("/v1/auth/tokens", json={"username": name, "password": PASSWORD})
+        token = login.json()["token"]
+        me = await c.get("/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200, me.text
     assert meta["issuer"] == public
+    # RFC 9068: the tokens' issuer is the one the metadata names.
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["iss"] == meta["issuer"] == meta["access_token_issuer"]
     assert meta["token_endpoint"] == f"{public}/oauth/token"
     flows = document["components"]["securitySchemes"]["oauth2"]["flows"]
     assert flows["authorizationCode"]["authorizationUrl"] == f"{public}/oauth/authorize"

@@ -67,7 +67,7 @@ class TokenService:
         expires_at = now + timedelta(seconds=self._settings.access_token_ttl_seconds)
         jti = secrets.token_urlsafe(16)
         claims = {
-            "iss": self._settings.jwt_issuer,
+            "iss": self._settings.token_issuer,
             "aud": self._settings.jwt_audience,
             "sub": str(user_id),
             "iat": int(now.timestamp()),
@@ -104,7 +104,7 @@ class TokenService:
                 key,
                 algorithms=[ALGORITHM],
                 audience=self._settings.jwt_audience,
-                issuer=self._settings.jwt_issuer,
+                issuer=self._settings.token_issuer,
                 leeway=LEEWAY_SECONDS,
                 options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"]},
             )

@@ -29,7 +29,8 @@ class Settings(BaseSettings):
 
     # Auth
     auth_mode: Literal["strict", "sandbox"] = "strict"
-    jwt_issuer: str = "petstore"
+    # The ``iss`` of access tokens; unset: the public URL (see token_issuer)
+    jwt_issuer: str | None = None
     jwt_audience: str = "petstore-api"
     access_token_ttl_seconds: int = Field(default=3600, ge=30, le=86_400)
     refresh_token_ttl_seconds: int = Field(default=30 * 86_400, ge=60)
@@ -99,6 +100,16 @@ class Settings(BaseSettings):
             if not self.public_url:
                 raise ValueError("PETSTORE_PUBLIC_URL must be set in production")
         return self
+
+    @cached_property
+    def token_issuer(self) -> str:
+        """The ``iss`` of every access token. By default the public URL, which is also the
+        ``issuer`` of the OAuth metadata: RFC 9068 resource servers check that the two agree.
+        Without a public URL (development) the server answers to any host name, so it is a
+        fixed name instead."""
+        if self.jwt_issuer:
+            return self.jwt_issuer
+        return self.public_url.rstrip("/") if self.public_url else "petstore"
 
     @cached_property
     def is_sqlite(self) -> bool:

@@ -622,7 +622,7 @@ def metadata(base: str, settings: Settings) -> dict[str, Any]:
         ],
         "code_challenge_methods_supported": ["S256"],
         "service_documentation": f"{base}/v1/docs",
-        "access_token_issuer": settings.jwt_issuer,
+        "access_token_issuer": settings.token_issuer,
     }
 
 

@@ -722,7 +722,7 @@ class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
             "iat": int(token.issued_at.timestamp()),
             "sub": token.subject,
             "aud": settings.jwt_audience,
-            "iss": settings.jwt_issuer,
+            "iss": settings.token_issuer,
             "tid": token.tenant,
         }
         if token.jti is not None:
