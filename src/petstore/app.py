@@ -141,8 +141,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await keys.load(settings, sessionmaker)
         fingerprint = await server_secret(sessionmaker, "idempotency_fingerprint", new_hex_key)
         app.state.fingerprint_key = bytes.fromhex(fingerprint)
-        oauth_key = await server_secret(sessionmaker, "oauth_browser_session", new_hex_key)
-        app.state.oauth_sessions = Sessions(bytes.fromhex(oauth_key))
+        # Not a secret of the database's own: with PETSTORE_JWT_PRIVATE_KEY_FILE mounted, a
+        # copy of the database must not be enough to forge a signed-in browser.
+        app.state.oauth_sessions = Sessions(keys.derived_key(Sessions.KEY_PURPOSE))
         async with run_worker(app, settings):
             yield
         if app.state.chat_upstream is not None:

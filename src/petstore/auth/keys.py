@@ -12,8 +12,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -61,6 +62,16 @@ def _load_pem(pem: bytes) -> rsa.RSAPrivateKey:
     return key
 
 
+def derive_key(key: rsa.RSAPrivateKey, purpose: bytes) -> bytes:
+    """256 bits for ``purpose``: HKDF-SHA256 of the private key (RFC 5869)."""
+    der = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(der)
+
+
 class KeyRing:
     """Keys by id; the newest one signs, all of them verify."""
 
@@ -73,6 +84,12 @@ class KeyRing:
         if self._signing is None:
             raise RuntimeError("the key ring has not been loaded")
         return self._signing
+
+    def derived_key(self, purpose: bytes) -> bytes:
+        """A key for ``purpose`` derived from the signing key: the same in every process that
+        signs with that key, and as hard to get as the key itself, for secrets whose theft
+        would be worth as much as the key's (a signed-in browser session gets tokens)."""
+        return derive_key(self.signing_key.private_key, purpose)
 
     def public_key(self, kid: str) -> rsa.RSAPublicKey | None:
         pair = self._keys.get(kid)

@@ -1,9 +1,10 @@
 """The browser side of the flows: a signed session cookie, CSRF tokens and the HTML pages.
 
 The session cookie holds a random session id and, after login, the user and tenant; it is
-HMAC-signed with a server secret and lives 15 minutes. Every form carries a CSRF token that is
-an HMAC of the session id, so a form posted from another site (which cannot read our cookie or
-our pages) is refused. Logging in rotates the session id (no session fixation).
+HMAC-signed with a key derived from the token-signing key and lives 15 minutes. Every form
+carries a CSRF token that is an HMAC of the session id, so a form posted from another site
+(which cannot read our cookie or our pages) is refused. Logging in rotates the session id
+(no session fixation).
 
 Pages are self-contained: no scripts, one inline stylesheet allowed by a per-response nonce,
 ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY`` (no clickjacking of the consent
@@ -49,6 +50,9 @@ class BrowserSession:
 
 class Sessions:
     """Signs and reads the session cookie; makes and checks CSRF tokens."""
+
+    # What the HMAC key is derived for from the signing key (KeyRing.derived_key)
+    KEY_PURPOSE = b"petstore oauth browser session v1"
 
     def __init__(self, key: bytes) -> None:
         self._key = key
