@@ -59,6 +59,17 @@ async def test_a_long_statement_is_cancelled(database_url: str) -> None:
         await engine.dispose()
 
 
+async def test_statements_are_planned_for_their_own_values(database_url: str) -> None:
+    # Prepared statements never fall back to a generic plan (tenants differ in size too much).
+    engine = create_engine(fast_settings(database_url))
+    try:
+        async with engine.connect() as conn:
+            mode = await conn.scalar(text("SHOW plan_cache_mode"))
+        assert mode == "force_custom_plan"
+    finally:
+        await engine.dispose()
+
+
 async def test_a_statement_the_server_does_not_cancel_is_abandoned_by_the_client(
     database_url: str,
 ) -> None:
