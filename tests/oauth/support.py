@@ -8,11 +8,16 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from fastapi import FastAPI
+from sqlalchemy import update
 
+from petstore.core.ids import utcnow
+from petstore.oauth.models import AuthorizationCode, DeviceAuthorization
 from tests.conftest import Account
 
 # Authlib refuses plain http except on loopback: tests talk to the app as http://localhost.
@@ -181,3 +186,19 @@ def assert_oauth_error(response: httpx.Response, status: int, error: str) -> dic
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+async def expire(
+    app: FastAPI,
+    table: type[AuthorizationCode] | type[DeviceAuthorization],
+    client_id: str,
+    ago: timedelta,
+) -> int:
+    """Backdate the expiry of a client's codes or device authorizations (instead of waiting);
+    how many there were."""
+    async with app.state.sessionmaker() as session:
+        result = await session.execute(
+            update(table).where(table.client_id == client_id).values(expires_at=utcnow() - ago)
+        )
+        await session.commit()
+    return int(result.rowcount)

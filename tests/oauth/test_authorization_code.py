@@ -10,7 +10,7 @@ import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from petstore.core.ids import utcnow
 from petstore.oauth.models import AuthorizationCode
@@ -23,6 +23,7 @@ from tests.oauth.support import (
     bearer,
     csrf_of,
     exchange,
+    expire,
     get_code,
     pkce,
     redirect_query,
@@ -32,18 +33,6 @@ from tests.oauth.support import (
 )
 
 CODE_GRANTS = ["authorization_code", "refresh_token"]
-
-
-async def expire_codes(app: FastAPI, client_id: str, ago: timedelta) -> int:
-    """Backdate the client's codes' expiry (instead of waiting); how many there were."""
-    async with app.state.sessionmaker() as session:
-        result = await session.execute(
-            update(AuthorizationCode)
-            .where(AuthorizationCode.client_id == client_id)
-            .values(expires_at=utcnow() - ago)
-        )
-        await session.commit()
-    return int(result.rowcount)
 
 
 async def test_code_flow_issues_the_same_jwt_as_login(
@@ -204,7 +193,7 @@ async def test_a_code_replayed_after_it_expired_still_revokes_what_it_gave(
     verifier = pkce()
     code = await get_code(browser, registered, user, verifier, scope="read:user")
     tokens = (await exchange(oc, registered, code, verifier.verifier)).json()
-    assert await expire_codes(app, registered.client_id, ago=timedelta(minutes=5)) == 1
+    assert await expire(app, AuthorizationCode, registered.client_id, ago=timedelta(minutes=5)) == 1
     await get_code(browser, registered, user, pkce(), scope="read:user")  # purges old codes
     assert_oauth_error(
         await exchange(oc, registered, code, verifier.verifier), 400, "invalid_grant"
@@ -230,7 +219,7 @@ async def test_code_expires_after_60_seconds(
         assert stored is not None
         expires_at = stored if stored.tzinfo else stored.replace(tzinfo=UTC)
     assert before + timedelta(seconds=60) <= expires_at <= after + timedelta(seconds=60)
-    assert await expire_codes(app, registered.client_id, ago=timedelta(seconds=1)) == 1
+    assert await expire(app, AuthorizationCode, registered.client_id, ago=timedelta(seconds=1)) == 1
     assert_oauth_error(
         await exchange(oc, registered, code, verifier.verifier), 400, "invalid_grant"
     )

@@ -31,6 +31,7 @@ from tests.oauth.support import (
     bearer,
     csrf_of,
     exchange,
+    expire,
     get_code,
     pkce,
     register,
@@ -64,16 +65,6 @@ async def allow_last_poll(app: FastAPI, client_id: str) -> None:
             update(DeviceAuthorization)
             .where(DeviceAuthorization.client_id == client_id)
             .values(last_polled_at=utcnow() - timedelta(seconds=60))
-        )
-        await session.commit()
-
-
-async def expire_device_authorizations(app: FastAPI, client_id: str, ago: timedelta) -> None:
-    async with app.state.sessionmaker() as session:
-        await session.execute(
-            update(DeviceAuthorization)
-            .where(DeviceAuthorization.client_id == client_id)
-            .values(expires_at=utcnow() - ago)
         )
         await session.commit()
 
@@ -196,7 +187,9 @@ async def test_expired_device_code_answers_expired_token(
 ) -> None:
     registered = await register(oc, staff, grants=DEVICE_GRANTS, public=True)
     grant = (await device_start(oc, registered)).json()
-    await expire_device_authorizations(app, registered.client_id, ago=timedelta(seconds=1))
+    assert (
+        await expire(app, DeviceAuthorization, registered.client_id, ago=timedelta(seconds=1)) == 1
+    )
     # A new authorization purges old ones, but keeps the recently expired: late polls still
     # hear expired_token (RFC 8628 §3.5), not invalid_grant.
     assert (await device_start(oc, registered)).status_code == 200
@@ -215,7 +208,10 @@ async def test_device_authorizations_expired_a_day_ago_are_purged(
 ) -> None:
     registered = await register(oc, staff, grants=DEVICE_GRANTS, public=True)
     grant = (await device_start(oc, registered)).json()
-    await expire_device_authorizations(app, registered.client_id, ago=timedelta(days=1, hours=1))
+    assert (
+        await expire(app, DeviceAuthorization, registered.client_id, ago=timedelta(days=1, hours=1))
+        == 1
+    )
     assert (await device_start(oc, registered)).status_code == 200
     assert_oauth_error(await poll(oc, registered, grant["device_code"]), 400, "invalid_grant")
     async with app.state.sessionmaker() as session:
