@@ -5,28 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Scope
 
 from petstore import __version__
 from petstore.auth import routes as auth_routes
 from petstore.auth.dependencies import rate_limit_key, verified_claims
-from petstore.auth.keys import KeyRing
-from petstore.auth.passwords import Passwords
-from petstore.auth.service import LoginThrottle
-from petstore.auth.tokens import TokenClaims, TokenService
+from petstore.auth.tokens import TokenClaims
 from petstore.chat import routes as chat_routes
-from petstore.chat.upstream import UpstreamChat
+from petstore.container import Container, build_container
 from petstore.core import metrics
-from petstore.core.database import create_engine, create_sessionmaker
+from petstore.core.container import STATE_KEY
 from petstore.core.docs import install_docs
 from petstore.core.health import database_check, install_readiness, redis_check
 from petstore.core.idempotency import IdempotencyMiddleware
@@ -36,30 +32,22 @@ from petstore.core.middleware import (
     RequestContextMiddleware,
     route_resolver,
 )
-from petstore.core.openapi import build_openapi
-from petstore.core.outbound import OutboundPolicy
 from petstore.core.problems import install_problem_handlers
-from petstore.core.ratelimit import (
-    MemoryRateLimitStore,
-    RateLimitMiddleware,
-    RateLimitStore,
-    RedisRateLimitStore,
-)
+from petstore.core.ratelimit import RateLimitMiddleware
 from petstore.core.readcache import ReadCacheMiddleware, SqliteChangeProbe
-from petstore.core.redis import create_redis
 from petstore.core.secrets import server_secret
 from petstore.core.settings import Settings
 from petstore.images import routes as image_routes
 from petstore.images.routes import MULTIPART_OVERHEAD, UPLOAD_PATH
-from petstore.images.storage import LocalStorage
 from petstore.oauth import client_routes as oauth_client_routes
 from petstore.oauth import routes as oauth_routes
 from petstore.oauth.browser import Sessions
+from petstore.openapi import build_openapi
 from petstore.payments import routes as payment_routes
-from petstore.payments.processor import SimulatedProcessor
 from petstore.pets import routes as pet_routes
 from petstore.store import routes as store_routes
 from petstore.users import routes as user_routes
+from petstore.webhooks import metrics as webhook_metrics
 from petstore.webhooks import routes as webhook_routes
 from petstore.webhooks.delivery import DeliveryWorker
 
@@ -84,15 +72,16 @@ NO_IDEMPOTENCY_PATHS = frozenset(
 
 
 @asynccontextmanager
-async def run_worker(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
+async def run_worker(container: Container) -> AsyncIterator[None]:
     """The event delivery worker, inside the server unless PETSTORE_WORKER_ENABLED=false.
 
     On shutdown it finishes the batch in hand (bounded by the delivery timeout) first.
     """
+    settings = container.settings
     if not settings.worker_enabled:
         yield
         return
-    worker = DeliveryWorker(app.state.sessionmaker, settings)
+    worker = DeliveryWorker(container.sessionmaker, settings, wakeup=container.webhooks.wakeup)
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run(stop), name="petstore-delivery-worker")
     try:
@@ -119,97 +108,78 @@ def sqlite_probe(settings: Settings) -> SqliteChangeProbe | None:
     return SqliteChangeProbe(url.database)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    engine = create_engine(settings)
-    metrics.instrument_pool(engine)
-    sessionmaker = create_sessionmaker(engine)
-    keys = KeyRing()
-    # Several processes share their counters through Redis; one process keeps them in memory.
-    redis_store = RedisRateLimitStore(create_redis(settings)) if settings.redis_url else None
-    rate_store: RateLimitStore = redis_store or MemoryRateLimitStore()
+def lifespan_of(container: Container) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start: load keys and server secrets, start the worker. Stop: the reverse."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings = container.settings
         if settings.auth_mode == "sandbox":
             logger.warning(
                 "SANDBOX AUTH MODE: any bearer value is accepted with every scope. "
                 "Never run this mode with real data."
             )
-        if redis_store is not None and not await redis_store.ping():
+        redis = container.redis
+        if redis is not None and not await redis.ping():
             logger.warning("Redis does not answer: rate limits are counted per process for now")
-        await keys.load(settings, sessionmaker)
-        fingerprint = await server_secret(sessionmaker, "idempotency_fingerprint", new_hex_key)
-        app.state.fingerprint_key = bytes.fromhex(fingerprint)
+        await container.keys.load(settings, container.sessionmaker)
+        fingerprint = await server_secret(
+            container.sessionmaker, "idempotency_fingerprint", new_hex_key
+        )
+        container.fingerprint_key = bytes.fromhex(fingerprint)
         # Not a secret of the database's own: with PETSTORE_JWT_PRIVATE_KEY_FILE mounted, a
         # copy of the database must not be enough to forge a signed-in browser.
-        app.state.oauth_sessions = Sessions(keys.derived_key(Sessions.KEY_PURPOSE))
-        async with run_worker(app, settings):
+        container.oauth_sessions = Sessions(container.keys.derived_key(Sessions.KEY_PURPOSE))
+        async with run_worker(container):
             yield
-        if app.state.chat_upstream is not None:
-            await app.state.chat_upstream.aclose()
-        if redis_store is not None:
-            await redis_store.aclose()
-        await engine.dispose()
-        metrics.forget_engine(engine)
+        if container.chat_upstream is not None:
+            await container.chat_upstream.aclose()
+        if redis is not None:
+            await redis.aclose()
+        await container.engine.dispose()
+        metrics.forget_engine(container.engine)
         metrics.mark_this_process_dead()
 
-    app = FastAPI(
-        title="Modern Petstore API",
-        version=__version__,
-        lifespan=lifespan,
-        docs_url=None,
-        redoc_url=None,
-        openapi_url=None,
-    )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.sessionmaker = sessionmaker
-    app.state.keys = keys
-    app.state.tokens = TokenService(settings, keys)
-    app.state.passwords = Passwords(settings)
-    app.state.rate_limit_store = rate_store
-    app.state.redis = redis_store  # None without PETSTORE_REDIS_URL; readiness pings it
-    app.state.login_throttle = LoginThrottle(rate_store, settings)
-    app.state.device_throttle = oauth_routes.DeviceThrottle(rate_store, settings)
-    app.state.processor = SimulatedProcessor()
-    app.state.outbound_policy = OutboundPolicy(settings.outbound_allow)
-    app.state.storage = LocalStorage(settings.media_dir)
-    app.state.chat_upstream = (
-        UpstreamChat(
-            settings.chat_base_url,
-            settings.chat_api_key.get_secret_value() if settings.chat_api_key else None,
-            settings.chat_model,
-            settings.chat_timeout_seconds,
-        )
-        if settings.chat_base_url
-        else None
-    )
+    return lifespan
 
-    install_problem_handlers(app)
-    routers = (
-        image_routes.router,
-        pet_routes.router,
-        store_routes.router,
-        payment_routes.router,
-        user_routes.router,
-        auth_routes.router,
-        oauth_routes.metadata_router,
-        oauth_client_routes.router,
-        oauth_routes.router,
-        webhook_routes.router,
-        chat_routes.router,
-    )
-    for router in routers:
+
+ROUTERS = (
+    image_routes.router,
+    pet_routes.router,
+    store_routes.router,
+    payment_routes.router,
+    user_routes.router,
+    auth_routes.router,
+    oauth_routes.metadata_router,
+    oauth_client_routes.router,
+    oauth_routes.router,
+    webhook_routes.router,
+    chat_routes.router,
+)
+
+
+def include_rest_door(app: FastAPI, container: Container) -> None:
+    """Every domain's REST routes, the docs, and the OpenAPI document built from them."""
+    for router in ROUTERS:
         app.include_router(router)
-    # The routes as declared (FastAPI nests included routers): for Allow headers and OpenAPI.
-    app.state.api_routes = [
+    container.api_routes = [
         r
-        for router in routers
+        for router in ROUTERS
         for r in router.routes
         if isinstance(r, APIRoute) and r.include_in_schema
     ]
     install_docs(app)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app, container.settings, container.api_routes)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def include_operations(app: FastAPI, container: Container) -> None:
+    """``/healthz``, ``/readyz`` and ``/metrics``: for operators, outside the API contract."""
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -218,49 +188,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/metrics", include_in_schema=False)
     async def prometheus_metrics() -> Response:
         """Prometheus text exposition; operational, so outside the API contract."""
-        outbox = await metrics.outbox_collector(sessionmaker)
+        outbox = await webhook_metrics.outbox_collector(container.sessionmaker)
         return Response(metrics.exposition(outbox), media_type=metrics.CONTENT_TYPE)
 
-    checks = [database_check(engine)]
-    if redis_store is not None:
-        checks.append(redis_check(redis_store.ping))
-    install_readiness(app, checks, settings.readiness_timeout_seconds)
+    checks = [database_check(container.engine)]
+    if container.redis is not None:
+        checks.append(redis_check(container.redis.ping))
+    install_readiness(app, checks, container.settings.readiness_timeout_seconds)
 
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = build_openapi(app, settings)
-        return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+def add_middleware(app: FastAPI, container: Container) -> None:
+    """The middleware stack, innermost first (so the last added sees every answer, even 413s
+    and replays, and gives each its request id and rate-limit headers)."""
+    settings = container.settings
 
     async def caller_key(scope: Scope) -> str:
-        return await rate_limit_key(scope, app.state.tokens)
-
-    def current_sessionmaker() -> async_sessionmaker[AsyncSession]:
-        return app.state.sessionmaker  # type: ignore[no-any-return]
+        return await rate_limit_key(scope, container.tokens)
 
     def principal(scope: Scope) -> str | None:
         """Who called, for the request log: the verified token's subject (the rate limiter
         has verified it already), never the token."""
-        claims = verified_claims(scope, app.state.tokens)
+        claims = verified_claims(scope, container.tokens)
         return str(claims.subject) if isinstance(claims, TokenClaims) else None
 
     # Every route with a path, for naming answers given before routing (429, 413, replays).
     leaves: list[BaseRoute] = [
-        *app.state.api_routes,
+        *container.api_routes,
         *(r for r in app.router.routes if isinstance(r, Route | Mount)),
     ]
-
     probe = sqlite_probe(settings)
     if probe is not None:
         app.add_middleware(ReadCacheMiddleware, probe=probe)
-    # Outermost last: every answer (even 413s and replays) carries request id and rate limits.
     app.add_middleware(
         IdempotencyMiddleware,
-        sessionmaker=current_sessionmaker,
+        sessionmaker=lambda: container.sessionmaker,
         owner_func=caller_key,
         ttl_seconds=settings.idempotency_ttl_seconds,
-        fingerprint_key=lambda: app.state.fingerprint_key,
+        fingerprint_key=lambda: container.fingerprint_key,
         problem_base=settings.problem_base,
         exempt_paths=NO_IDEMPOTENCY_PATHS,
     )
@@ -273,7 +237,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(
         RateLimitMiddleware,
-        store=rate_store,
+        store=container.rate_limits,
         key_func=caller_key,
         limit=settings.rate_limit_requests,
         window=settings.rate_limit_window_seconds,
@@ -284,4 +248,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         RequestContextMiddleware, resolve_route=route_resolver(lambda: leaves), principal=principal
     )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    container = build_container(settings or Settings())
+    metrics.instrument_pool(container.engine)
+    app = FastAPI(
+        title="Modern Petstore API",
+        version=__version__,
+        lifespan=lifespan_of(container),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    setattr(app.state, STATE_KEY, container)
+    install_problem_handlers(app)
+    include_rest_door(app, container)
+    include_operations(app, container)
+    add_middleware(app, container)
     return app

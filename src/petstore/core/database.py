@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from petstore.core.container import plumbing
 from petstore.core.settings import Settings
 
 logger = logging.getLogger("petstore.database")
@@ -143,8 +144,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def create_sessionmaker(
+    engine: AsyncEngine, info: dict[str, Any] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on ``engine``; ``info`` is copied into each (the event bus they report to)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info or {})
 
 
 Callback = Callable[[], Awaitable[None]]
@@ -190,8 +194,7 @@ def _reads_only(request: Request) -> bool:
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request; commit on success, roll back on any error."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with sessionmaker() as session:
+    async with plumbing(request.app).sessionmaker() as session:
         intent = READ_ONLY if _reads_only(request) else WRITE_INTENT
         await session.connection(execution_options={intent: True})
         try:

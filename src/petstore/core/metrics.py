@@ -11,19 +11,17 @@ Label values are bounded on purpose: routes are templates (``/v1/pets/{id}``), n
 and anything the router does not know is one label (:data:`UNMATCHED`); methods outside the
 HTTP vocabulary are ``OTHER``. A scanner or a fuzzer therefore cannot grow the number of series.
 
-Outbox lag is not tracked as requests happen: it is read from the database when scraped (one
-indexed aggregate query), so it is right whichever process delivered what.
+Collectors computed at scrape time (the webhook outbox's lag, read from the database) are
+passed to :func:`exposition` by whoever owns that state, so core knows no domain.
 """
 
 from __future__ import annotations
 
-import asyncio
 import glob
 import logging
 import os
 import re
 import weakref
-from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import (
@@ -37,21 +35,17 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
-
-from petstore.core.database import READ_ONLY
 
 logger = logging.getLogger("petstore.metrics")
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 UNMATCHED = "<unmatched>"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY"})
-SCRAPE_QUERY_TIMEOUT = 2.0  # seconds
 # Latency buckets (seconds): cached pet reads answer well under a millisecond, writes that hash
 # a password take tens of milliseconds, a slow database seconds.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -201,63 +195,6 @@ def forget_engine(engine: AsyncEngine) -> None:
     """Stop counting an engine's pool (the app that owned it has shut down)."""
     _engines.discard(engine.sync_engine)
     refresh_pool_gauges()
-
-
-# --- the outbox, read at scrape time ------------------------------------------------------
-
-
-async def outbox_collector(
-    sessionmaker: async_sessionmaker[AsyncSession], now: datetime | None = None
-) -> Collector | None:
-    """Pending deliveries and how late the most overdue one is, from one aggregate query on the
-    ``(status, next_attempt_at)`` index. ``None`` if the database cannot be read quickly: the
-    rest of the metrics are still worth answering with (during an outage most of all)."""
-    from petstore.webhooks.models import Delivery  # core imports no feature at import time
-
-    now = now or datetime.now(UTC)
-    query = select(
-        func.count(),
-        func.min(Delivery.next_attempt_at),
-        func.min(Delivery.created_at),
-    ).where(Delivery.status == "PENDING")
-    try:
-        async with asyncio.timeout(SCRAPE_QUERY_TIMEOUT), sessionmaker() as session:
-            await session.connection(execution_options={READ_ONLY: True})
-            pending, next_due, oldest = (await session.execute(query)).one()
-    except Exception:
-        logger.warning("metrics: the outbox could not be read", exc_info=True)
-        return None
-
-    def age(moment: datetime | None) -> float:
-        if moment is None:
-            return 0.0
-        if moment.tzinfo is None:  # SQLite hands back naive UTC
-            moment = moment.replace(tzinfo=UTC)
-        return max((now - moment).total_seconds(), 0.0)
-
-    families = [
-        GaugeMetricFamily(
-            "petstore_outbox_pending",
-            "Deliveries not yet delivered nor failed for good (due now or waiting to retry).",
-            value=int(pending),
-        ),
-        GaugeMetricFamily(
-            "petstore_outbox_lag_seconds",
-            "How overdue the most overdue pending delivery is (0 when the worker keeps up).",
-            value=age(next_due),
-        ),
-        GaugeMetricFamily(
-            "petstore_outbox_oldest_pending_age_seconds",
-            "Age of the oldest pending delivery, retries included.",
-            value=age(oldest),
-        ),
-    ]
-
-    class _Outbox(Collector):
-        def collect(self) -> Any:
-            return families
-
-    return _Outbox()
 
 
 # --- exposition ---------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from petstore.core.errors import validation_failed
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -124,3 +126,11 @@ def _unique(addresses: Iterable[IPAddress]) -> list[IPAddress]:
         if address not in seen:
             seen.append(address)
     return seen
+
+
+async def check_public_url(policy: OutboundPolicy, url: str, field: str = "url") -> None:
+    """A 422-style domain error naming ``field`` unless ``url`` may be called (SSRF guard)."""
+    try:
+        await policy.resolve(url)
+    except OutboundRefused as exc:
+        raise validation_failed(field, str(exc), "url_refused") from exc

@@ -1,7 +1,8 @@
 """RFC 9457 problem details: the one error shape of the API, produced here and nowhere else.
 
-Business code raises :class:`Problem` (or one of the helpers); framework errors (unknown routes,
-wrong methods, validation, database failures) are translated by the handlers that
+Services raise domain errors (:mod:`petstore.core.errors`), mapped here to their status;
+HTTP-only code raises :class:`Problem`; framework errors (unknown routes, wrong methods,
+validation, database failures) are translated by the handlers that
 :func:`install_problem_handlers` registers, so no error leaves the server in any other shape.
 """
 
@@ -21,6 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
+from petstore.core import errors
+from petstore.core.container import plumbing
 from petstore.core.database import is_database_unavailable
 from petstore.core.settings import DEFAULT_PROBLEM_BASE
 
@@ -62,7 +65,7 @@ class Problem(Exception):  # noqa: N818 - it is the RFC's name for the thing
         slug: str | None = None,
         title: str | None = None,
         headers: Mapping[str, str] | None = None,
-        errors: Sequence[Mapping[str, str]] | None = None,
+        errors: Sequence[Mapping[str, Any]] | None = None,
         extensions: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(detail or title or str(status))
@@ -73,6 +76,33 @@ class Problem(Exception):  # noqa: N818 - it is the RFC's name for the thing
         self.headers = dict(headers or {})
         self.errors = list(errors) if errors is not None else None
         self.extensions = dict(extensions or {})
+
+
+# The REST door's reading of each domain error.
+STATUS_OF: dict[type[errors.DomainError], int] = {
+    errors.InvalidInput: 422,
+    errors.Unauthenticated: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.PaymentDeclined: 402,
+    errors.TooLarge: 413,
+    errors.UnsupportedMedia: 415,
+    errors.Unavailable: 503,
+}
+UNAUTHENTICATED_HEADERS = {"WWW-Authenticate": 'Bearer realm="petstore"'}
+
+
+def from_domain_error(error: errors.DomainError) -> Problem:
+    """The problem document a domain error reads as over HTTP."""
+    status = next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 400)
+    return Problem(
+        status,
+        error.detail,
+        headers=UNAUTHENTICATED_HEADERS if status == 401 else None,
+        errors=error.errors,
+        extensions=error.extensions,
+    )
 
 
 def _title_for(status: int) -> str:
@@ -86,12 +116,8 @@ def _title_for(status: int) -> str:
         return "Error"
 
 
-def bad_request(detail: str) -> Problem:
-    return Problem(400, detail)
-
-
 def unauthorized(detail: str = "Authentication is required to access this resource.") -> Problem:
-    return Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="petstore"'})
+    return Problem(401, detail, headers=UNAUTHENTICATED_HEADERS)
 
 
 def forbidden(detail: str = "You do not have permission to access this resource.") -> Problem:
@@ -152,8 +178,10 @@ def problem_response(
 
 
 def _base(request: Request) -> str:
-    settings = getattr(request.app.state, "settings", None)
-    return settings.problem_base if settings is not None else DEFAULT_PROBLEM_BASE
+    try:
+        return plumbing(request.app).settings.problem_base
+    except RuntimeError:  # an error before the app is wired, or in a bare test app
+        return DEFAULT_PROBLEM_BASE
 
 
 def render(request: Request, problem: Problem) -> Response:
@@ -238,11 +266,11 @@ def allowed_methods(request: Request) -> list[str]:
     The first route that matches the path decides which path template was meant
     (``/v1/users/me`` rather than ``/v1/users/{id}``); every route with that template counts.
     """
-    routes = request.app.state.api_routes
+    routes = plumbing(request.app).api_routes
     template = next(
         (r.path_format for r in routes if r.matches(request.scope)[0] is not Match.NONE), None
     )
-    return sorted({m for r in routes if r.path_format == template for m in r.methods})
+    return sorted({m for r in routes if r.path_format == template for m in r.methods or ()})
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -251,6 +279,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Problem)
         return render(request, exc)
+
+    async def on_domain_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, errors.DomainError)
+        return render(request, from_domain_error(exc))
 
     async def on_http_exception(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -286,6 +318,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(errors.DomainError, on_domain_error)
     app.add_exception_handler(StarletteHTTPException, on_http_exception)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(IntegrityError, on_integrity_error)

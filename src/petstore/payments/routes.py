@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
+from petstore.container import ContainerDep
 from petstore.core.database import SessionDep
 from petstore.core.links import base_url
 from petstore.core.openapi_meta import responses_for
@@ -75,6 +76,7 @@ BANK_EXAMPLE = {
 )
 async def pay_order(
     request: Request,
+    container: ContainerDep,
     order: WritableOrder,
     payer: Payer,
     session: SessionDep,
@@ -88,8 +90,9 @@ async def pay_order(
         ),
     ],
 ) -> Response:
-    outcome = await service.pay_order(session, request.app.state.processor, payer, order, body)
-    payload = payment_payload(outcome.payment, outcome.receipt, base_url(request))
+    base = base_url(request)
+    outcome = await service.pay_order(session, container.processor, payer, order, body, base)
+    payload = payment_payload(outcome.payment, outcome.receipt, base)
     if not outcome.succeeded:
         # Returned, not raised: the FAILED attempt must be committed with this request.
         return render(

@@ -10,16 +10,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
+from petstore.core import events
+from petstore.core.errors import InvalidInput, conflict, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
-from petstore.core.links import current_base_url
-from petstore.core.problems import Problem, conflict, not_found
 from petstore.core.schemas import money_to_minor
+from petstore.payments import repository
+from petstore.payments.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED
 from petstore.payments.models import Payment, Receipt
-from petstore.payments.processor import ChargeRequest, PaymentProcessor
+from petstore.payments.processor import ChargeRequest, ChargeResult, PaymentProcessor
 from petstore.payments.schemas import (
     BankAccountSource,
     CardSource,
@@ -31,7 +32,6 @@ from petstore.store import service as orders
 from petstore.store.lifecycle import OrderStatus
 from petstore.store.models import Order
 from petstore.store.schemas import order_payload
-from petstore.webhooks import outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +44,8 @@ class PaymentOutcome:
         return self.payment.status == "SUCCEEDED"
 
 
-def _mismatch(field: str, message: str) -> Problem:
-    return Problem(
-        422,
+def _mismatch(field: str, message: str) -> InvalidInput:
+    return InvalidInput(
         "The payment does not match the order.",
         errors=[{"field": field, "message": message, "code": "mismatch"}],
     )
@@ -58,7 +57,10 @@ async def pay_order(
     actor: Principal,
     order: Order,
     data: PaymentCreate,
+    base_url: str,
 ) -> PaymentOutcome:
+    """Charge ``order``; the outcome says whether it succeeded (a decline is not an error here:
+    the FAILED attempt is recorded and must be committed)."""
     amount = money_to_minor(data.amount)
     if amount != order.total_minor:
         raise _mismatch("amount", "must equal the order's totalAmount")
@@ -76,57 +78,56 @@ async def pay_order(
         ChargeRequest(amount, data.currency, payment.method, number, payment.holder_name)  # type: ignore[arg-type]
     )
     payment.processor_reference = result.reference
-    receipt = None
-    if result.succeeded:
-        payment.status = "SUCCEEDED"
-        session.add(payment)
-        await session.flush()
-        await orders.move_order(session, actor, order, OrderStatus.APPROVED)
-        receipt = Receipt(
-            id=new_id(),
-            tenant=order.tenant,
-            order_id=order.id,
-            payment_id=payment.id,
-            user_id=order.user_id,
-            amount_minor=amount,
-            currency=data.currency,
-            created_at=utcnow(),
-        )
-        session.add(receipt)
-        await session.flush()
-        base = current_base_url.get()
-        await outbox.emit(
-            session,
-            order.tenant,
-            "payment.succeeded",
-            {
-                "payment": payment_payload(payment, receipt, base),
-                "order": order_payload(order, base),
-                "receipt": {
-                    "receiptId": str(receipt.id),
-                    "receiptUrl": f"{base}/v1/receipts/{receipt.id}",
-                    "generatedAt": rfc3339(receipt.created_at),
-                },
+    if not result.succeeded:
+        await _record_decline(session, payment, result, order, base_url)
+        return PaymentOutcome(payment, None)
+    payment.status = "SUCCEEDED"
+    await repository.add(session, payment)
+    await orders.move_order(session, actor, order, OrderStatus.APPROVED, base_url)
+    receipt = Receipt(
+        id=new_id(),
+        tenant=order.tenant,
+        order_id=order.id,
+        payment_id=payment.id,
+        user_id=order.user_id,
+        amount_minor=amount,
+        currency=data.currency,
+        created_at=utcnow(),
+    )
+    await repository.add(session, receipt)
+    await events.record(
+        session,
+        PAYMENT_SUCCEEDED,
+        order.tenant,
+        {
+            "payment": payment_payload(payment, receipt, base_url),
+            "order": order_payload(order, base_url),
+            "receipt": {
+                "receiptId": str(receipt.id),
+                "receiptUrl": f"{base_url}/v1/receipts/{receipt.id}",
+                "generatedAt": rfc3339(receipt.created_at),
             },
-        )
-    else:
-        payment.status = "FAILED"
-        payment.failure_code = result.failure_code
-        payment.failure_message = result.failure_message
-        session.add(payment)
-        await session.flush()
-        base = current_base_url.get()
-        await outbox.emit(
-            session,
-            order.tenant,
-            "payment.failed",
-            {
-                "payment": payment_payload(payment, None, base),
-                "order": order_payload(order, base),
-            },
-        )
-    await session.flush()
+        },
+    )
     return PaymentOutcome(payment, receipt)
+
+
+async def _record_decline(
+    session: AsyncSession, payment: Payment, result: ChargeResult, order: Order, base_url: str
+) -> None:
+    payment.status = "FAILED"
+    payment.failure_code = result.failure_code
+    payment.failure_message = result.failure_message
+    await repository.add(session, payment)
+    await events.record(
+        session,
+        PAYMENT_FAILED,
+        order.tenant,
+        {
+            "payment": payment_payload(payment, None, base_url),
+            "order": order_payload(order, base_url),
+        },
+    )
 
 
 def _attempt(actor: Principal, order: Order, amount: int, data: PaymentCreate) -> Payment:
@@ -171,13 +172,7 @@ def _attempt(actor: Principal, order: Order, amount: int, data: PaymentCreate) -
 async def list_payments(
     session: AsyncSession, order: Order
 ) -> list[tuple[Payment, Receipt | None]]:
-    rows = await session.execute(
-        select(Payment, Receipt)
-        .outerjoin(Receipt, Receipt.payment_id == Payment.id)
-        .where(Payment.order_id == order.id)
-        .order_by(Payment.id)
-    )
-    return [(payment, receipt) for payment, receipt in rows.all()]
+    return await repository.payments_of(session, order.id)
 
 
 async def get_payment(
@@ -192,13 +187,7 @@ async def get_payment(
 async def visible_receipt(
     session: AsyncSession, actor: Principal, tenant: str, receipt_id: uuid.UUID
 ) -> tuple[Receipt, Payment]:
-    row = (
-        await session.execute(
-            select(Receipt, Payment)
-            .join(Payment, Payment.id == Receipt.payment_id)
-            .where(Receipt.id == receipt_id, Receipt.tenant == tenant)
-        )
-    ).first()
+    row = await repository.receipt_with_payment(session, tenant, receipt_id)
     if row is None or not (actor.is_staff or row[0].user_id == actor.user_id):
         raise not_found("receipt", receipt_id)
     return row[0], row[1]

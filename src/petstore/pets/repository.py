@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from petstore.pets.models import Pet, PetCount
 
@@ -130,3 +132,25 @@ async def add(session: AsyncSession, pet: Pet) -> None:
 
 async def remove(session: AsyncSession, pet: Pet) -> None:
     await session.execute(delete(Pet).where(Pet.id == pet.id))
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()
+
+
+async def compare_and_set_status(
+    session: AsyncSession, pet: Pet, expected: str, new: str, now: datetime
+) -> bool:
+    """Move ``pet`` from ``expected`` to ``new`` in one conditional UPDATE; False if another
+    transaction changed its status first (then nothing is written)."""
+    result = await session.execute(
+        update(Pet)
+        .where(Pet.id == pet.id, Pet.status == expected)
+        .values(status=new, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(pet, "status", new)
+    set_committed_value(pet, "updated_at", now)
+    return True

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
+from petstore.container import ContainerDep
 from petstore.core.database import SessionDep, reads_only
 from petstore.core.links import absolute, base_url
 from petstore.core.openapi_meta import responses_for
@@ -24,7 +25,6 @@ from petstore.core.routing import PetstoreRoute, reserve_path
 from petstore.core.tenancy import TenantDep
 from petstore.pets import service
 from petstore.pets.models import Pet as PetRow
-from petstore.pets.repository import PetFilter, PetSort, page
 from petstore.pets.schemas import (
     Pet,
     PetCollection,
@@ -113,7 +113,7 @@ async def list_pets(
     size: Annotated[SizeIn | None, Query(description="Only this size.")] = None,
     good_with_kids: Annotated[bool | None, Query(alias="goodWithKids")] = None,
 ) -> Response:
-    flt = PetFilter(
+    flt = service.PetFilter(
         tenant=tenant,
         statuses=(status.value,),
         species=(species.value,) if species else (),
@@ -122,7 +122,7 @@ async def list_pets(
         age_max=age_max,
         good_with_kids=good_with_kids,
     )
-    rows, total = await page(session, flt, PetSort(), paging.offset, paging.limit)
+    rows, total = await service.list_pets(session, flt, paging.offset, paging.limit)
     return _collection(request, rows, total, paging)
 
 
@@ -223,9 +223,10 @@ async def create_pet(
     tenant: TenantDep,
     body: Annotated[PetWrite, Body(examples=[PET_EXAMPLE])],
 ) -> Response:
-    pet = await service.create_pet(session, tenant, body)
+    base = base_url(request)
+    pet = await service.create_pet(session, tenant, body, base)
     return created_response(
-        request, pet_payload(pet, base_url(request)), absolute(request, f"/v1/pets/{pet.id}")
+        request, pet_payload(pet, base), absolute(request, f"/v1/pets/{pet.id}")
     )
 
 
@@ -258,7 +259,7 @@ async def replace_pet(
 ) -> Response:
     base = base_url(request)
     require_if_match(request, pet_payload(pet, base))
-    await service.replace_pet(session, writer, pet, body)
+    await service.replace_pet(session, writer, pet, body, base)
     return resource_response(request, pet_payload(pet, base))
 
 
@@ -282,7 +283,7 @@ async def patch_pet(
 ) -> Response:
     base = base_url(request)
     require_if_match(request, pet_payload(pet, base))
-    await service.patch_pet(session, writer, pet, body)
+    await service.patch_pet(session, writer, pet, body, base)
     return resource_response(request, pet_payload(pet, base))
 
 
@@ -297,8 +298,9 @@ async def patch_pet(
     status_code=204,
     responses=responses_for(400, 401, 403, 404, 409, 412),
 )
-async def delete_pet(request: Request, pet: PetForWrite, session: SessionDep) -> Response:
+async def delete_pet(
+    request: Request, container: ContainerDep, pet: PetForWrite, session: SessionDep
+) -> Response:
     require_if_match(request, pet_payload(pet, base_url(request)))
-    state = request.app.state
-    await service.delete_pet(session, pet, state.sessionmaker, state.storage)
+    await service.delete_pet(session, pet, container.pet_removal_hooks)
     return no_content()

@@ -1,29 +1,38 @@
 """Pet rules. Every status change goes through :func:`change_status`, the one place later
-features (events, orders) hook into."""
+features (events, orders) hook into.
+
+Event payloads carry absolute links, so every function that records an event takes the
+``base_url`` they point at (the public URL, else the caller's own): the caller knows it, no
+ambient state does.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
+from petstore.core import events
+from petstore.core.errors import InvalidInput, conflict, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
-from petstore.core.links import current_base_url
-from petstore.core.problems import Problem, conflict, not_found
 from petstore.core.schemas import minor_to_money, money_to_minor
-from petstore.images import service as images
-from petstore.images.storage import ImageStorage
 from petstore.pets import repository
+from petstore.pets.events import PET_ADOPTED, PET_AVAILABLE, PET_STATUS_CHANGED
 from petstore.pets.models import Pet
-from petstore.pets.repository import PetFilter, PetSort
+
+# The query shapes every door builds, re-exported so doors need only this module.
+from petstore.pets.repository import PetFilter as PetFilter
+from petstore.pets.repository import PetSort as PetSort
 from petstore.pets.schemas import PetPatch, PetSearch, PetStatus, PetWrite, pet_payload
-from petstore.store.models import Order
-from petstore.webhooks import outbox
+
+RemovalHook = Callable[[AsyncSession, Pet], Awaitable[None]]
+"""Run before a pet is deleted, in its transaction: raise a domain error to refuse (an order in
+progress), or arrange what goes with it (its image files). Given by the domains that refer to
+pets, so this one needs to know none of them."""
 
 REQUIRED_ON_PATCH = ("name", "species", "ageMonths", "price", "currency", "status")
 
@@ -62,25 +71,23 @@ def _apply(pet: Pet, data: PetWrite) -> None:
     pet.photos = list(data.photos or [])
 
 
-async def create_pet(session: AsyncSession, tenant: str, data: PetWrite) -> Pet:
+async def create_pet(session: AsyncSession, tenant: str, data: PetWrite, base_url: str) -> Pet:
     now = utcnow()
     pet = Pet(id=new_id(), tenant=tenant, status=data.status.value, created_at=now, updated_at=now)
     _apply(pet, data)
     await repository.add(session, pet)
     if pet.status == PetStatus.AVAILABLE.value:
-        await outbox.emit(session, tenant, "pet.available", {"pet": _pet_data(pet)})
+        await events.record(session, PET_AVAILABLE, tenant, {"pet": pet_payload(pet, base_url)})
     return pet
 
 
-def _pet_data(pet: Pet) -> dict[str, Any]:
-    return pet_payload(pet, current_base_url.get())
-
-
-async def replace_pet(session: AsyncSession, actor: Principal, pet: Pet, data: PetWrite) -> Pet:
+async def replace_pet(
+    session: AsyncSession, actor: Principal, pet: Pet, data: PetWrite, base_url: str
+) -> Pet:
     _apply(pet, data)
-    await change_status(session, pet, data.status, actor)
+    await change_status(session, pet, data.status, actor, base_url)
     pet.updated_at = utcnow()
-    await session.flush()
+    await repository.flush(session)
     return pet
 
 
@@ -122,12 +129,13 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
-async def patch_pet(session: AsyncSession, actor: Principal, pet: Pet, patch: PetPatch) -> Pet:
+async def patch_pet(
+    session: AsyncSession, actor: Principal, pet: Pet, patch: PetPatch, base_url: str
+) -> Pet:
     raw = patch.model_dump(mode="json", exclude_unset=True)
     cleared = [f for f in REQUIRED_ON_PATCH if f in raw and raw[f] is None]
     if cleared:
-        raise Problem(
-            422,
+        raise InvalidInput(
             "The merge patch removes required fields.",
             errors=[
                 {"field": f, "message": "is required and cannot be null", "code": "missing"}
@@ -138,8 +146,7 @@ async def patch_pet(session: AsyncSession, actor: Principal, pet: Pet, patch: Pe
     try:
         replacement = PetWrite.model_validate(merged)
     except ValidationError as exc:  # the patch is valid alone but not applied to this pet
-        raise Problem(
-            422,
+        raise InvalidInput(
             "The pet would be invalid after this patch.",
             errors=[
                 {
@@ -150,30 +157,13 @@ async def patch_pet(session: AsyncSession, actor: Principal, pet: Pet, patch: Pe
                 for e in exc.errors()
             ],
         ) from exc
-    return await replace_pet(session, actor, pet, replacement)
+    return await replace_pet(session, actor, pet, replacement, base_url)
 
 
-async def delete_pet(
-    session: AsyncSession,
-    pet: Pet,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    storage: ImageStorage,
-) -> None:
-    """Delete the pet; its image rows go by cascade, their files once the deletion commits.
-
-    A pet with an order in progress cannot be deleted: cancel or complete the order first.
-    """
-    open_order = await session.scalar(
-        select(Order.id)
-        .where(Order.pet_id == pet.id, Order.status.in_(("PLACED", "APPROVED", "SHIPPED")))
-        .limit(1)
-    )
-    if open_order is not None:
-        raise conflict(
-            "The pet has an order in progress; cancel or complete it first.",
-            orderId=str(open_order),
-        )
-    await images.forget_pet_images(session, sessionmaker, storage, pet)
+async def delete_pet(session: AsyncSession, pet: Pet, hooks: Sequence[RemovalHook]) -> None:
+    """Delete the pet once every hook has agreed (see :data:`RemovalHook`)."""
+    for hook in hooks:
+        await hook(session, pet)
     await repository.remove(session, pet)
 
 
@@ -182,6 +172,7 @@ async def change_status(
     pet: Pet,
     new_status: PetStatus,
     actor: Principal | None,
+    base_url: str,
     *,
     expected: PetStatus | None = None,
 ) -> bool:
@@ -200,26 +191,18 @@ async def change_status(
             requestedStatus=new_status.value,
         )
     now = utcnow()
-    result = await session.execute(
-        update(Pet)
-        .where(Pet.id == pet.id, Pet.status == current)
-        .values(status=new_status.value, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not await repository.compare_and_set_status(session, pet, current, new_status.value, now):
         raise conflict(
             f"The pet is no longer {current}; someone else changed it first.",
             currentStatus=None,
             requestedStatus=new_status.value,
         )
-    set_committed_value(pet, "status", new_status.value)
-    set_committed_value(pet, "updated_at", now)
     changed_by = str(actor.user_id) if actor is not None else "system"
-    data = _pet_data(pet)
-    await outbox.emit(
+    data = pet_payload(pet, base_url)
+    await events.record(
         session,
+        PET_STATUS_CHANGED,
         pet.tenant,
-        "pet.statusChanged",
         {
             "pet": data,
             "previousStatus": current,
@@ -229,12 +212,19 @@ async def change_status(
         },
     )
     if new_status is PetStatus.AVAILABLE:
-        await outbox.emit(session, pet.tenant, "pet.available", {"pet": data})
+        await events.record(session, PET_AVAILABLE, pet.tenant, {"pet": data})
     elif new_status is PetStatus.ADOPTED:
-        await outbox.emit(
-            session, pet.tenant, "pet.adopted", {"pet": data, "adoptedAt": rfc3339(now)}
+        await events.record(
+            session, PET_ADOPTED, pet.tenant, {"pet": data, "adoptedAt": rfc3339(now)}
         )
     return True
+
+
+async def list_pets(
+    session: AsyncSession, flt: PetFilter, offset: int, limit: int
+) -> tuple[list[Pet], int]:
+    """A page of pets matching ``flt`` in the default order, and how many match in all."""
+    return await repository.page(session, flt, PetSort(), offset, limit)
 
 
 async def search(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from petstore.core.problems import conflict
+from petstore.core.errors import conflict
 
 
 class OrderStatus(StrEnum):

@@ -70,3 +70,17 @@ async def pet_counts(
         query = query.where(PetCount.status.in_(statuses))
     rows = await session.execute(query)
     return [(species, status, int(count)) for species, status, count in rows.all()]
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()
+
+
+IN_PROGRESS = ("PLACED", "APPROVED", "SHIPPED")
+
+
+async def open_order_of_pet(session: AsyncSession, pet_id: uuid.UUID) -> uuid.UUID | None:
+    """The id of an order of the pet that is still in progress, if any."""
+    return await session.scalar(
+        select(Order.id).where(Order.pet_id == pet_id, Order.status.in_(IN_PROGRESS)).limit(1)
+    )

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
+from petstore.container import ContainerDep
 from petstore.core.database import SessionDep
 from petstore.core.links import absolute, base_url
 from petstore.core.openapi_meta import responses_for
@@ -111,11 +112,10 @@ async def create_order(
         OrderCreate, Body(examples=[{"petId": "019b4132-70aa-764f-b315-e2803d882a24"}])
     ],
 ) -> Response:
-    order = await service.place_order(session, writer, tenant, body)
+    base = base_url(request)
+    order = await service.place_order(session, writer, tenant, body, base)
     return created_response(
-        request,
-        order_payload(order, base_url(request)),
-        absolute(request, f"/v1/orders/{order.id}"),
+        request, order_payload(order, base), absolute(request, f"/v1/orders/{order.id}")
     )
 
 
@@ -180,8 +180,9 @@ async def get_order(request: Request, order: ReadableOrder) -> Response:
 async def cancel_order(
     request: Request, order: WritableOrder, writer: Writer, session: SessionDep
 ) -> Response:
-    require_if_match(request, order_payload(order, base_url(request)))
-    await service.cancel_order(session, writer, order)
+    base = base_url(request)
+    require_if_match(request, order_payload(order, base))
+    await service.cancel_order(session, writer, order, base)
     return no_content()
 
 
@@ -205,7 +206,7 @@ async def update_order(
 ) -> Response:
     base = base_url(request)
     require_if_match(request, order_payload(order, base))
-    await service.move_order(session, staff, order, body.status)
+    await service.move_order(session, staff, order, body.status, base)
     return resource_response(request, order_payload(order, base))
 
 
@@ -225,7 +226,7 @@ async def update_order(
     callbacks=callback_router.routes,
 )
 async def callback_order(
-    request: Request,
+    container: ContainerDep,
     order: WritableOrder,
     session: SessionDep,
     body: Annotated[
@@ -242,7 +243,8 @@ async def callback_order(
         ),
     ],
 ) -> Response:
-    await service.request_callback(session, request.app.state.outbound_policy, order, body)
+    report = await service.callback_report(container.outbound, order, body)
+    await container.webhooks.schedule_callback(session, order.tenant, body.callbackUrl, report)
     return JsonResponse({}, status_code=201)
 
 

@@ -1,6 +1,6 @@
 """Order rules: placing reserves the pet, the lifecycle moves pet and order together, and a
 caller sees only their own orders (staff: all). Pet and order always change in the same
-transaction."""
+transaction. Functions that record events take the ``base_url`` their links point at."""
 
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
+from petstore.core import events
+from petstore.core.errors import conflict, forbidden, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
-from petstore.core.links import current_base_url
-from petstore.core.outbound import OutboundPolicy
-from petstore.core.problems import conflict, forbidden, not_found
+from petstore.core.outbound import OutboundPolicy, check_public_url
 from petstore.core.schemas import minor_to_money, money_to_minor
 from petstore.pets import service as pets
+from petstore.pets.models import Pet
 from petstore.pets.schemas import PetStatus
 from petstore.store import repository
+from petstore.store.events import ORDER_CREATED, ORDER_STATUS_CHANGED
 from petstore.store.lifecycle import OrderStatus, check_transition
 from petstore.store.models import Order
 from petstore.store.schemas import CallbackRequest, OrderCreate, order_payload
 from petstore.users import repository as users
-from petstore.webhooks import outbox
-from petstore.webhooks.service import check_url
 
 # What happens to the pet when its order reaches a status.
 PET_STATUS_FOR_ORDER: dict[OrderStatus, PetStatus] = {
@@ -36,7 +36,7 @@ STATUS_ORDER = ("AVAILABLE", "PENDING", "ADOPTED", "NOT_AVAILABLE")
 
 
 async def place_order(
-    session: AsyncSession, actor: Principal, tenant: str, data: OrderCreate
+    session: AsyncSession, actor: Principal, tenant: str, data: OrderCreate, base_url: str
 ) -> Order:
     buyer = data.userId or actor.user_id
     if buyer != actor.user_id:
@@ -50,7 +50,9 @@ async def place_order(
             f"The pet is {pet.status}; only AVAILABLE pets can be ordered.",
             petStatus=pet.status,
         )
-    await pets.change_status(session, pet, PetStatus.PENDING, actor, expected=PetStatus.AVAILABLE)
+    await pets.change_status(
+        session, pet, PetStatus.PENDING, actor, base_url, expected=PetStatus.AVAILABLE
+    )
     now = utcnow()
     order = Order(
         id=new_id(),
@@ -64,12 +66,19 @@ async def place_order(
         updated_at=now,
     )
     await repository.add(session, order)
-    await outbox.emit(session, tenant, "order.created", {"order": _order_data(order)})
+    await events.record(session, ORDER_CREATED, tenant, {"order": order_payload(order, base_url)})
     return order
 
 
-def _order_data(order: Order) -> dict[str, Any]:
-    return order_payload(order, current_base_url.get())
+async def refuse_pet_removal_while_ordered(session: AsyncSession, pet: Pet) -> None:
+    """A pet with an order in progress cannot be deleted: cancel or complete the order first
+    (a :data:`petstore.pets.service.RemovalHook`)."""
+    open_order = await repository.open_order_of_pet(session, pet.id)
+    if open_order is not None:
+        raise conflict(
+            "The pet has an order in progress; cancel or complete it first.",
+            orderId=str(open_order),
+        )
 
 
 async def visible_order(
@@ -111,7 +120,11 @@ async def list_orders(
 
 
 async def move_order(
-    session: AsyncSession, actor: Principal | None, order: Order, target: OrderStatus
+    session: AsyncSession,
+    actor: Principal | None,
+    order: Order,
+    target: OrderStatus,
+    base_url: str,
 ) -> bool:
     """Apply a lifecycle step to the order and, where it matters, to its pet."""
     current = OrderStatus(order.status)
@@ -122,16 +135,16 @@ async def move_order(
     if pet_status is not None:
         pet = await pets.find_pet(session, order.tenant, order.pet_id)
         if pet is not None:  # a pet deleted after delivery: nothing left to update
-            await pets.change_status(session, pet, pet_status, actor)
+            await pets.change_status(session, pet, pet_status, actor, base_url)
     order.status = target.value
     order.updated_at = utcnow()
-    await session.flush()
-    await outbox.emit(
+    await repository.flush(session)
+    await events.record(
         session,
+        ORDER_STATUS_CHANGED,
         order.tenant,
-        "order.statusChanged",
         {
-            "order": _order_data(order),
+            "order": order_payload(order, base_url),
             "previousStatus": current.value,
             "newStatus": target.value,
             "changedAt": rfc3339(order.updated_at),
@@ -141,19 +154,22 @@ async def move_order(
     return True
 
 
-async def cancel_order(session: AsyncSession, actor: Principal, order: Order) -> None:
+async def cancel_order(
+    session: AsyncSession, actor: Principal, order: Order, base_url: str
+) -> None:
     """DELETE semantics: cancelling a cancelled order again is a no-op, not an error."""
     if order.status == OrderStatus.CANCELLED.value:
         return
-    await move_order(session, actor, order, OrderStatus.CANCELLED)
+    await move_order(session, actor, order, OrderStatus.CANCELLED, base_url)
 
 
-async def request_callback(
-    session: AsyncSession, policy: OutboundPolicy, order: Order, data: CallbackRequest
-) -> None:
-    """The callback example: check the amount against the order, and report the outcome to
-    ``callbackUrl`` through the event delivery engine (signed, retried, SSRF-guarded)."""
-    await check_url(policy, data.callbackUrl, field="callbackUrl")
+async def callback_report(
+    policy: OutboundPolicy, order: Order, data: CallbackRequest
+) -> dict[str, Any]:
+    """The callback example: check the amount against the order and say what the report to
+    ``callbackUrl`` is (the REST door sends it, signed and retried, through the webhooks'
+    delivery engine)."""
+    await check_public_url(policy, data.callbackUrl, field="callbackUrl")
     matches = money_to_minor(data.amount) == order.total_minor and data.currency == order.currency
     result: dict[str, Any] = {
         "orderStatus": order.status,
@@ -164,14 +180,13 @@ async def request_callback(
     }
     if not matches:
         result["reason"] = "The amount or currency does not match the order."
-    payload = {
+    return {
         "requestId": str(uuid.uuid4()),
         "orderId": str(order.id),
         "status": "COMPLETED" if matches else "FAILED",
         "result": result,
         "timestamp": str(int(utcnow().timestamp())),
     }
-    await outbox.emit_callback(session, order.tenant, data.callbackUrl, payload)
 
 
 async def inventory_by_status(

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.database import WRITE_INTENT, is_database_unavailable
@@ -29,8 +28,8 @@ from petstore.core.metrics import delivery_recorded
 from petstore.core.outbound import OutboundPolicy, OutboundRefused, pinned
 from petstore.core.secrets import server_secret
 from petstore.core.settings import Settings
-from petstore.webhooks import outbox
-from petstore.webhooks.models import Delivery, DeliveryAttempt, WebhookSubscription
+from petstore.webhooks import repository
+from petstore.webhooks.models import Delivery, WebhookSubscription
 from petstore.webhooks.signing import new_secret, signed_headers
 
 logger = logging.getLogger("petstore.webhooks")
@@ -90,8 +89,11 @@ class DeliveryWorker:
         sessionmaker: async_sessionmaker[AsyncSession],
         settings: Settings,
         client: httpx.AsyncClient | None = None,
+        wakeup: asyncio.Event | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
+        # Set by the webhook transport after a commit that queued deliveries in this process.
+        self.wakeup = wakeup or asyncio.Event()
         self.settings = settings
         self.policy = OutboundPolicy(settings.outbound_allow)
         # A small pool: httpcore's bookkeeping grows with connections x waiting requests, and
@@ -117,9 +119,9 @@ class DeliveryWorker:
                 delivered = 0
             if delivered:
                 continue
-            outbox.wakeup.clear()
+            self.wakeup.clear()
             stopping = asyncio.ensure_future(stop.wait())
-            woken = asyncio.ensure_future(outbox.wakeup.wait())
+            woken = asyncio.ensure_future(self.wakeup.wait())
             _, pending = await asyncio.wait(
                 {stopping, woken},
                 timeout=self.settings.worker_poll_seconds,
@@ -141,35 +143,13 @@ class DeliveryWorker:
         lease = timedelta(seconds=self.settings.webhook_lease_seconds)
         async with self.sessionmaker() as session:
             await session.connection(execution_options={WRITE_INTENT: True})
-            due = (
-                select(Delivery.id)
-                .where(
-                    Delivery.status == "PENDING",
-                    Delivery.next_attempt_at <= now,
-                    or_(Delivery.locked_until.is_(None), Delivery.locked_until < now),
-                )
-                .order_by(Delivery.next_attempt_at)
-                .limit(BATCH)
-            )
-            if self.is_postgres:
-                due = due.with_for_update(skip_locked=True)
-            ids = list((await session.scalars(due)).all())
-            if not ids:
-                await session.rollback()
-                return []
-            await session.execute(
-                update(Delivery).where(Delivery.id.in_(ids)).values(locked_until=now + lease)
-            )
-            rows = (
-                await session.execute(
-                    select(Delivery, WebhookSubscription)
-                    .outerjoin(
-                        WebhookSubscription, WebhookSubscription.id == Delivery.subscription_id
-                    )
-                    .where(Delivery.id.in_(ids))
-                )
-            ).all()
+            rows = await repository.claim_due(session, now, now + lease, BATCH, self.is_postgres)
             await session.commit()
+        return await self._jobs(rows)
+
+    async def _jobs(self, rows: list[tuple[Delivery, WebhookSubscription | None]]) -> list[_Job]:
+        """What to send for each claimed delivery; deliveries of a subscription that is gone or
+        disabled meanwhile are abandoned."""
         jobs = []
         for delivery, subscription in rows:
             if delivery.kind == "callback":
@@ -280,18 +260,7 @@ class DeliveryWorker:
         gone = {job.subscription_id for job, result in outcomes if self._disables(job, result)}
         async with self.sessionmaker() as session:
             await session.connection(execution_options={WRITE_INTENT: True})
-            await session.execute(insert(DeliveryAttempt), attempts)
-            await session.execute(update(Delivery), states)  # bulk update by primary key
-            if gone:
-                await session.execute(
-                    update(WebhookSubscription)
-                    .where(WebhookSubscription.id.in_(gone))
-                    .values(
-                        status="DISABLED",
-                        disabled_reason="the endpoint answered 410 Gone",
-                        updated_at=now,
-                    )
-                )
+            await repository.record_attempts(session, attempts, states, gone, now)
             await session.commit()
         for (job, _), state in zip(outcomes, states, strict=True):
             delivery_recorded(_OUTCOMES[str(state["status"])], job.kind)
@@ -299,11 +268,7 @@ class DeliveryWorker:
     async def _abandon(self, delivery_id: uuid.UUID, reason: str) -> None:
         async with self.sessionmaker() as session:
             await session.connection(execution_options={WRITE_INTENT: True})
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery_id)
-                .values(status="FAILED", locked_until=None, last_error=reason, updated_at=utcnow())
-            )
+            await repository.abandon(session, delivery_id, reason, utcnow())
             await session.commit()
         delivery_recorded("failed", "webhook")
 

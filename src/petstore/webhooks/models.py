@@ -1,7 +1,7 @@
-"""Subscriptions, the event outbox and delivery bookkeeping.
+"""Subscriptions and delivery bookkeeping (the events themselves are in the core outbox).
 
-An event and one delivery row per interested subscription are written in the transaction of
-the change that caused them, so a rolled-back change emits nothing and a committed one cannot
+One delivery row per interested subscription is written in the transaction of the change that
+recorded the event, so a rolled-back change emits nothing and a committed one cannot
 be lost. Workers claim due deliveries with a lease (``locked_until``); a worker that dies
 mid-delivery leaves a lease that expires, and the delivery is retried: at least once.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,16 +34,6 @@ class WebhookSubscription(Base):
     disabled_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class OutboxEvent(Base):
-    __tablename__ = "outbox_events"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # the envelope's eventId
-    tenant: Mapped[str] = mapped_column(String(36))
-    event_type: Mapped[str] = mapped_column(String(40))
-    envelope: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Delivery(Base):

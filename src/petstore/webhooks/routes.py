@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
+from petstore.container import ContainerDep
 from petstore.core.database import SessionDep
 from petstore.core.links import absolute, base_url
 from petstore.core.openapi_meta import responses_for
@@ -73,12 +74,13 @@ CREATE_EXAMPLE = {
 )
 async def create_webhook(
     request: Request,
+    container: ContainerDep,
     writer: Writer,
     session: SessionDep,
     tenant: TenantDep,
     body: Annotated[WebhookCreate, Body(examples=[CREATE_EXAMPLE])],
 ) -> Response:
-    sub = await service.create(session, request.app.state.outbound_policy, writer, tenant, body)
+    sub = await service.create(session, container.outbound, writer, tenant, body)
     payload = {**webhook_payload(sub, base_url(request)), "secret": sub.secret}
     return created_response(request, payload, absolute(request, f"/v1/webhooks/{sub.id}"))
 
@@ -119,6 +121,7 @@ async def get_webhook(request: Request, sub: Readable) -> Response:
 )
 async def update_webhook(
     request: Request,
+    container: ContainerDep,
     sub: Writable,
     session: SessionDep,
     body: Annotated[
@@ -126,7 +129,7 @@ async def update_webhook(
         Body(media_type="application/merge-patch+json", examples=[{"status": "DISABLED"}]),
     ],
 ) -> Response:
-    await service.update(session, request.app.state.outbound_policy, sub, body)
+    await service.update(session, container.outbound, sub, body)
     return resource_response(request, webhook_payload(sub, base_url(request)))
 
 
@@ -165,8 +168,8 @@ async def rotate_secret(sub: Writable, session: SessionDep) -> Response:
     response_model=TestEventOut,
     responses=responses_for(400, 401, 403, 404, 409),
 )
-async def test_webhook(sub: Writable, session: SessionDep) -> Response:
-    event = await service.send_test(session, sub)
+async def test_webhook(container: ContainerDep, sub: Writable, session: SessionDep) -> Response:
+    event = await service.send_test(session, container.webhooks, sub)
     return JsonResponse({"eventId": str(event.id)}, status_code=202)
 
 

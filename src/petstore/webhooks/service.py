@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
+from petstore.core.errors import conflict, not_found
+from petstore.core.events import DomainEvent
 from petstore.core.ids import new_id, rfc3339, utcnow
-from petstore.core.outbound import OutboundPolicy, OutboundRefused
-from petstore.core.problems import conflict, not_found, validation_failed
-from petstore.webhooks import outbox
-from petstore.webhooks.models import Delivery, DeliveryAttempt, OutboxEvent, WebhookSubscription
+from petstore.core.outbound import OutboundPolicy, check_public_url
+from petstore.webhooks import repository
+from petstore.webhooks.models import Delivery, DeliveryAttempt, WebhookSubscription
 from petstore.webhooks.schemas import WebhookCreate, WebhookUpdate
 from petstore.webhooks.signing import new_secret
-
-
-async def check_url(policy: OutboundPolicy, url: str, field: str = "url") -> None:
-    try:
-        await policy.resolve(url)
-    except OutboundRefused as exc:
-        raise validation_failed(field, str(exc), "url_refused") from exc
+from petstore.webhooks.transport import WebhookTransport
 
 
 async def create(
@@ -32,7 +25,7 @@ async def create(
     tenant: str,
     data: WebhookCreate,
 ) -> WebhookSubscription:
-    await check_url(policy, data.url)
+    await check_public_url(policy, data.url)
     now = utcnow()
     sub = WebhookSubscription(
         id=new_id(),
@@ -47,19 +40,14 @@ async def create(
         created_at=now,
         updated_at=now,
     )
-    session.add(sub)
-    await session.flush()
+    await repository.add_subscription(session, sub)
     return sub
 
 
 async def visible(
     session: AsyncSession, actor: Principal, tenant: str, sub_id: uuid.UUID
 ) -> WebhookSubscription:
-    sub = await session.scalar(
-        select(WebhookSubscription).where(
-            WebhookSubscription.id == sub_id, WebhookSubscription.tenant == tenant
-        )
-    )
+    sub = await repository.get_subscription(session, tenant, sub_id)
     if sub is None or not (actor.is_staff or sub.owner_id == actor.user_id):
         raise not_found("webhook", sub_id)
     return sub
@@ -68,17 +56,16 @@ async def visible(
 async def list_for(
     session: AsyncSession, actor: Principal, tenant: str
 ) -> list[WebhookSubscription]:
-    query = select(WebhookSubscription).where(WebhookSubscription.tenant == tenant)
-    if not actor.is_staff:
-        query = query.where(WebhookSubscription.owner_id == actor.user_id)
-    return list((await session.scalars(query.order_by(WebhookSubscription.id))).all())
+    """Staff see every subscription of the tenant; others their own."""
+    owner = None if actor.is_staff else actor.user_id
+    return await repository.list_subscriptions(session, tenant, owner)
 
 
 async def update(
     session: AsyncSession, policy: OutboundPolicy, sub: WebhookSubscription, data: WebhookUpdate
 ) -> WebhookSubscription:
     if data.url is not None:
-        await check_url(policy, data.url)
+        await check_public_url(policy, data.url)
         sub.url = data.url
     if data.events is not None:
         sub.events = sorted(set(data.events))
@@ -88,28 +75,29 @@ async def update(
         sub.status = data.status
         sub.disabled_reason = "disabled by its owner" if data.status == "DISABLED" else None
     sub.updated_at = utcnow()
-    await session.flush()
+    await repository.flush(session)
     return sub
 
 
 async def remove(session: AsyncSession, sub: WebhookSubscription) -> None:
-    await session.execute(delete(WebhookSubscription).where(WebhookSubscription.id == sub.id))
+    await repository.remove_subscription(session, sub)
 
 
 async def rotate_secret(session: AsyncSession, sub: WebhookSubscription) -> str:
     sub.secret = new_secret()
     sub.updated_at = utcnow()
-    await session.flush()
+    await repository.flush(session)
     return sub.secret
 
 
-async def send_test(session: AsyncSession, sub: WebhookSubscription) -> OutboxEvent:
+async def send_test(
+    session: AsyncSession, webhooks: WebhookTransport, sub: WebhookSubscription
+) -> DomainEvent:
     if sub.status != "ACTIVE":
         raise conflict("The subscription is disabled; enable it to receive events.")
-    return await outbox.emit_to(
+    return await webhooks.send_test(
         session,
         sub,
-        outbox.TEST_EVENT,
         {
             "webhookId": str(sub.id),
             "message": "A test event from Petstore.",
@@ -121,22 +109,4 @@ async def send_test(session: AsyncSession, sub: WebhookSubscription) -> OutboxEv
 async def deliveries(
     session: AsyncSession, sub: WebhookSubscription, limit: int = 100
 ) -> list[tuple[Delivery, str, list[DeliveryAttempt]]]:
-    rows = (
-        await session.execute(
-            select(Delivery, OutboxEvent.event_type)
-            .join(OutboxEvent, OutboxEvent.id == Delivery.event_id)
-            .where(Delivery.subscription_id == sub.id)
-            .order_by(Delivery.id.desc())
-            .limit(limit)
-        )
-    ).all()
-    ids = [delivery.id for delivery, _ in rows]
-    attempts: dict[uuid.UUID, list[DeliveryAttempt]] = defaultdict(list)
-    if ids:
-        for attempt in await session.scalars(
-            select(DeliveryAttempt)
-            .where(DeliveryAttempt.delivery_id.in_(ids))
-            .order_by(DeliveryAttempt.attempt)
-        ):
-            attempts[attempt.delivery_id].append(attempt)
-    return [(delivery, event_type, attempts[delivery.id]) for delivery, event_type in rows]
+    return await repository.deliveries_of(session, sub.id, limit)

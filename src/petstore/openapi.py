@@ -1,4 +1,7 @@
-"""The OpenAPI 3.2 document, generated from the routes and finished here.
+"""The OpenAPI 3.2 document, generated from the routes of every domain and finished here.
+
+It sits beside ``app.py`` rather than in ``core`` because it gathers what every domain declares
+(their routes, the scopes their dependencies enforce, the event catalogue).
 
 FastAPI writes 3.1; this module lifts it to 3.2 and adds what the framework cannot know:
 each operation's security (read from its :class:`RequireScopes` dependency, the same object
@@ -11,7 +14,7 @@ resource to what can be done with it next (:mod:`petstore.core.openapi_links`).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -25,8 +28,9 @@ from petstore.auth.scopes import SCOPE_DESCRIPTIONS
 from petstore.core.openapi_links import add_links
 from petstore.core.openapi_meta import problem_response_doc
 from petstore.core.settings import Settings
+from petstore.events import CATALOGUE
 from petstore.oauth.clients import DEVICE_FLOW_SCOPES, SERVICE_SCOPES
-from petstore.webhooks.catalog import catalog
+from petstore.webhooks.catalog import documented_webhooks
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 
@@ -230,14 +234,16 @@ def _security_schemes(settings: Settings) -> dict[str, Any]:
     }
 
 
-def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
+def build_openapi(
+    app: FastAPI, settings: Settings, api_routes: Sequence[APIRoute]
+) -> dict[str, Any]:
     doc = get_openapi(
         title="Modern Petstore API",
         version=__version__,
         summary="A pet adoption store API: REST done right, events, OAuth 2.0 and an AI advisor.",
         description=DESCRIPTION,
         routes=app.routes,
-        webhooks=catalog.routes,
+        webhooks=documented_webhooks(CATALOGUE),
         tags=[
             {"name": "Pet", "description": "Pets available for adoption."},
             {"name": "Store", "description": "Orders and inventory."},
@@ -263,9 +269,9 @@ def build_openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
     components["headers"] = RESPONSE_HEADERS
     components["securitySchemes"] = _security_schemes(settings)
     scopes_by_op: dict[tuple[str, str], frozenset[str] | None] = {}
-    for route in app.state.api_routes:
+    for route in api_routes:
         if route.include_in_schema:
-            for method in route.methods:
+            for method in route.methods or ():
                 scopes_by_op[(route.path_format, method.lower())] = route_scopes(route)
     for path, item in doc.get("paths", {}).items():
         for method, op in item.items():

@@ -1,0 +1,118 @@
+"""The application container: everything a door needs to call the services, typed.
+
+Built once by :func:`build_container` (called by ``create_app``, the CLI and tests alike), kept
+on the app, and reached by routes through :data:`ContainerDep`, so no route reads an untyped
+``app.state`` attribute. Other doors (GraphQL, gRPC, MCP...) are handed the same object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp
+
+from petstore.auth.keys import KeyRing
+from petstore.auth.passwords import Passwords
+from petstore.auth.service import LoginThrottle
+from petstore.auth.tokens import TokenService
+from petstore.chat.upstream import UpstreamChat
+from petstore.core.container import Plumbing, plumbing
+from petstore.core.database import create_engine, create_sessionmaker
+from petstore.core.events import EventBus
+from petstore.core.outbound import OutboundPolicy
+from petstore.core.ratelimit import MemoryRateLimitStore, RateLimitStore, RedisRateLimitStore
+from petstore.core.redis import create_redis
+from petstore.core.settings import Settings
+from petstore.images import service as images
+from petstore.images.storage import ImageStorage, LocalStorage
+from petstore.oauth.browser import Sessions
+from petstore.oauth.routes import DeviceThrottle
+from petstore.payments.processor import PaymentProcessor, SimulatedProcessor
+from petstore.pets.models import Pet
+from petstore.pets.service import RemovalHook
+from petstore.store import service as store
+from petstore.webhooks.transport import WebhookTransport
+
+
+@dataclass(slots=True, kw_only=True)
+class Container(Plumbing):
+    keys: KeyRing
+    tokens: TokenService
+    passwords: Passwords
+    rate_limits: RateLimitStore
+    redis: RedisRateLimitStore | None  # None without PETSTORE_REDIS_URL; readiness pings it
+    login_throttle: LoginThrottle
+    device_throttle: DeviceThrottle
+    processor: PaymentProcessor
+    outbound: OutboundPolicy
+    storage: ImageStorage
+    chat_upstream: UpstreamChat | None
+    webhooks: WebhookTransport
+    pet_removal_hooks: tuple[RemovalHook, ...]
+    # Made by the lifespan, from secrets kept in the database:
+    fingerprint_key: bytes = b""
+    oauth_sessions: Sessions | None = None
+
+
+def _chat_upstream(settings: Settings) -> UpstreamChat | None:
+    if not settings.chat_base_url:
+        return None
+    key = settings.chat_api_key.get_secret_value() if settings.chat_api_key else None
+    return UpstreamChat(
+        settings.chat_base_url, key, settings.chat_model, settings.chat_timeout_seconds
+    )
+
+
+def build_container(settings: Settings) -> Container:
+    """Every collaborator, wired; nothing is connected until first used."""
+    engine = create_engine(settings)
+    bus = EventBus()
+    webhooks = WebhookTransport()
+    bus.subscribe(webhooks)
+    sessionmaker = create_sessionmaker(engine, bus.session_info())
+    storage = LocalStorage(settings.media_dir)
+    # Several processes share their counters through Redis; one process keeps them in memory.
+    redis = RedisRateLimitStore(create_redis(settings)) if settings.redis_url else None
+    rate_limits: RateLimitStore = redis or MemoryRateLimitStore()
+    keys = KeyRing()
+
+    async def forget_images(session: AsyncSession, pet: Pet) -> None:
+        await images.forget_pet_images(session, sessionmaker, storage, pet)
+
+    return Container(
+        settings=settings,
+        engine=engine,
+        sessionmaker=sessionmaker,
+        bus=bus,
+        keys=keys,
+        tokens=TokenService(settings, keys),
+        passwords=Passwords(settings),
+        rate_limits=rate_limits,
+        redis=redis,
+        login_throttle=LoginThrottle(rate_limits, settings),
+        device_throttle=DeviceThrottle(rate_limits, settings),
+        processor=SimulatedProcessor(),
+        outbound=OutboundPolicy(settings.outbound_allow),
+        storage=storage,
+        chat_upstream=_chat_upstream(settings),
+        webhooks=webhooks,
+        pet_removal_hooks=(store.refuse_pet_removal_while_ordered, forget_images),
+    )
+
+
+def container_of(app: ASGIApp) -> Container:
+    """The container of an app made by ``create_app`` (for tests and tools holding the app)."""
+    value = plumbing(app)
+    if not isinstance(value, Container):
+        raise RuntimeError("this application has plumbing but no domain container")
+    return value
+
+
+async def get_container(request: Request) -> Container:  # async: sync ones run in a thread
+    return container_of(request.app)
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]

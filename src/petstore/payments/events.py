@@ -1,0 +1,37 @@
+"""The events of the payments domain: declared once, here; raised by
+:mod:`petstore.payments.service`."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import Field
+
+from petstore.core.events import EventType
+from petstore.core.schemas import OutputModel
+from petstore.payments.schemas import Payment
+from petstore.store.schemas import Order
+
+
+class ReceiptRef(OutputModel):
+    receiptId: uuid.UUID  # noqa: N815
+    receiptUrl: str  # noqa: N815
+    generatedAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
+
+
+class PaymentSucceededData(OutputModel):
+    payment: Payment
+    order: Order
+    receipt: ReceiptRef
+
+
+class PaymentFailedData(OutputModel):
+    payment: Payment
+    order: Order
+
+
+PAYMENT_SUCCEEDED = EventType(
+    "payment.succeeded", "PaymentSucceeded", "A payment succeeded", PaymentSucceededData
+)
+PAYMENT_FAILED = EventType("payment.failed", "PaymentFailed", "A payment failed", PaymentFailedData)
+EVENTS = (PAYMENT_SUCCEEDED, PAYMENT_FAILED)
