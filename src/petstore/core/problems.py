@@ -86,10 +86,6 @@ def _title_for(status: int) -> str:
         return "Error"
 
 
-def bad_request(detail: str) -> Problem:
-    return Problem(400, detail)
-
-
 def unauthorized(detail: str = "Authentication is required to access this resource.") -> Problem:
     return Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="petstore"'})
 
