@@ -130,3 +130,15 @@ async def add(session: AsyncSession, pet: Pet) -> None:
 
 async def remove(session: AsyncSession, pet: Pet) -> None:
     await session.execute(delete(Pet).where(Pet.id == pet.id))
+
+
+async def cheapest(
+    session: AsyncSession, flt: PetFilter, limit: int, *, max_price_minor: int | None = None
+) -> list[Pet]:
+    """The first ``limit`` pets matching, cheapest first (ties by id), at most
+    ``max_price_minor`` when given: what the chat advisor recommends from."""
+    query = select(Pet).where(*flt.clauses())
+    if max_price_minor is not None:
+        query = query.where(Pet.price_minor <= max_price_minor)
+    rows = await session.scalars(_ordered(query, PetSort(field="PRICE")).limit(limit))
+    return list(rows.all())
