@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy import ColumnElement, Select, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.pets.models import Pet, PetCount
@@ -142,3 +143,21 @@ async def cheapest(
         query = query.where(Pet.price_minor <= max_price_minor)
     rows = await session.scalars(_ordered(query, PetSort(field="PRICE")).limit(limit))
     return list(rows.all())
+
+
+async def count_in_tenant(session: AsyncSession, tenant: str) -> int:
+    """Every pet of the tenant, whatever its status (is the tenant still empty?)."""
+    return int(await session.scalar(select(func.count()).where(Pet.tenant == tenant)) or 0)
+
+
+async def first_created(session: AsyncSession, tenant: str, limit: int) -> list[Pet]:
+    """The tenant's ``limit`` oldest pets (UUIDv7 ids sort in creation order)."""
+    rows = await session.scalars(
+        select(Pet).where(Pet.tenant == tenant).order_by(Pet.id).limit(limit)
+    )
+    return list(rows.all())
+
+
+async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert pets given as column values, in one statement (bulk loading)."""
+    await session.execute(insert(Pet), rows)
