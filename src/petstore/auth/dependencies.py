@@ -7,9 +7,7 @@ cannot disagree.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, Request
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import Scope
 
@@ -131,15 +129,6 @@ class RequireScopes:
         if self.staff_only and not principal.is_staff:
             raise forbidden("This operation is for staff only.")
         return principal
-
-
-async def optional_principal(
-    request: Request, session: SessionDep, tenant: TenantDep
-) -> Principal | None:
-    return await _principal(request, session, tenant, sandbox_anonymous=False)
-
-
-OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
 async def rate_limit_key(scope: Scope, tokens: TokenService) -> str:

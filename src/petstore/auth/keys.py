@@ -16,10 +16,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from jwt.algorithms import RSAAlgorithm
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from petstore.auth import repository
 from petstore.auth.models import SigningKey
 from petstore.core.ids import utcnow
 from petstore.core.settings import Settings
@@ -116,7 +116,7 @@ class KeyRing:
 
     async def refresh(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         async with sessionmaker() as session:
-            rows = (await session.scalars(select(SigningKey).order_by(SigningKey.created_at))).all()
+            rows = await repository.signing_keys(session)
         for row in rows:
             if row.kid not in self._keys:
                 self._add(_load_pem(row.private_pem.encode()), row.kid)
@@ -132,8 +132,9 @@ class KeyRing:
             serialization.NoEncryption(),
         ).decode()
         async with sessionmaker() as session:
-            session.add(SigningKey(kid=_thumbprint_kid(key), private_pem=pem, created_at=utcnow()))
+            row = SigningKey(kid=_thumbprint_kid(key), private_pem=pem, created_at=utcnow())
             try:
+                await repository.add_signing_key(session, row)
                 await session.commit()
             except IntegrityError:  # pragma: no cover - another process won the race
                 await session.rollback()

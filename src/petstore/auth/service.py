@@ -13,13 +13,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from petstore.auth.models import RefreshToken, RevokedToken
+from petstore.auth import repository
+from petstore.auth.models import RefreshToken
 from petstore.auth.passwords import Passwords
 from petstore.auth.principal import Principal
+from petstore.auth.repository import TokenHolder
 from petstore.auth.scopes import Role, grantable
 from petstore.auth.tokens import IssuedToken, TokenService
 from petstore.core.ids import new_id, utcnow
@@ -27,7 +28,6 @@ from petstore.core.metrics import rate_limited
 from petstore.core.problems import Problem, unauthorized
 from petstore.core.ratelimit import RateLimitStore
 from petstore.core.settings import Settings
-from petstore.oauth.models import OAuthClient
 from petstore.users import repository as users
 from petstore.users.models import User
 
@@ -96,8 +96,7 @@ async def _issue_pair(
         tenant=user.tenant,
     )
     refresh, row = new_refresh_token(settings, user, scopes, access.jti, family_id)
-    session.add(row)
-    await session.flush()
+    await repository.add_refresh_token(session, row)
     return TokenPair(access, refresh, scopes, user)
 
 
@@ -194,9 +193,7 @@ async def refresh(
     Reuse of a spent one means it was stolen: the family is revoked and, unlike anywhere else,
     committed here, because the request then fails and would otherwise roll the revocation back.
     """
-    row = await session.scalar(
-        select(RefreshToken).where(RefreshToken.token_hash == hash_token(refresh_token))
-    )
+    row = await repository.find_refresh_token(session, hash_token(refresh_token))
     now = utcnow()
     if row is None or row.tenant != tenant or row.client_id is not None:
         # A token issued to an OAuth client is refreshed by that client at /oauth/token.
@@ -209,12 +206,7 @@ async def refresh(
     if _aware(row.expires_at) <= now:
         raise unauthorized("The refresh token has expired.")
     # Claim the token atomically: of two simultaneous exchanges only one wins.
-    claimed = await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
-        .values(used_at=now)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if not await repository.claim_refresh_token(session, row.id, now):
         raise unauthorized("The refresh token has already been used or revoked.")
     user = await users.get(session, row.tenant, row.user_id)
     if user is None:
@@ -230,11 +222,8 @@ def _aware(moment: datetime) -> datetime:
 
 
 async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    """Revoke every refresh token of a rotation family (a spent one was presented again)."""
+    await repository.revoke_family(session, family_id, now)
 
 
 async def revoke_access_token(session: AsyncSession, jti: str, expires_at: datetime) -> None:
@@ -242,7 +231,7 @@ async def revoke_access_token(session: AsyncSession, jti: str, expires_at: datet
         return
     try:
         async with session.begin_nested():
-            session.add(RevokedToken(jti=jti, expires_at=expires_at))
+            await repository.add_revoked_token(session, jti, expires_at)
     except IntegrityError:  # revoked concurrently: the outcome is the same
         return
 
@@ -252,29 +241,29 @@ async def logout(session: AsyncSession, principal: Principal, refresh_token: str
     now = utcnow()
     if principal.jti is not None and principal.token_expires_at is not None:
         await revoke_access_token(session, principal.jti, principal.token_expires_at)
-    query = select(RefreshToken.family_id).where(RefreshToken.access_jti == principal.jti)
     if refresh_token:
-        query = select(RefreshToken.family_id).where(
-            RefreshToken.token_hash == hash_token(refresh_token),
-            RefreshToken.user_id == principal.user_id,
+        families = await repository.families_of_token(
+            session, hash_token(refresh_token), principal.user_id
         )
-    for family_id in (await session.scalars(query)).all():
+    else:
+        families = await repository.families_issued_with(session, principal.jti)
+    for family_id in families:
         await revoke_family(session, family_id, now)
 
 
 async def revoke_everything_of(session: AsyncSession, user_id: uuid.UUID) -> None:
     """Refuse every token still alive for this user (an account being deleted): each access
     token issued at login or refresh is known by its refresh-token row."""
-    await _revoke_tracked(session, RefreshToken.user_id == user_id)
+    await _revoke_tracked(session, TokenHolder(user_id=user_id))
 
 
 async def revoke_client_tokens(session: AsyncSession, client_id: str) -> None:
     """Refuse every token issued to an OAuth client (the client is being deleted)."""
-    await _revoke_tracked(session, RefreshToken.client_id == client_id)
+    await _revoke_tracked(session, TokenHolder(client_id=client_id))
 
 
-async def _revoke_tracked(session: AsyncSession, condition: ColumnElement[bool]) -> None:
-    """Revoke the refresh tokens matching ``condition`` and the access tokens issued with them.
+async def _revoke_tracked(session: AsyncSession, holder: TokenHolder) -> None:
+    """Revoke the holder's refresh tokens and the access tokens issued with them.
 
     In bulk: an account that logged in thousands of times must not take thousands of round
     trips (and savepoints) to delete. Only access tokens that may still be alive (issued within
@@ -282,21 +271,10 @@ async def _revoke_tracked(session: AsyncSession, condition: ColumnElement[bool])
     """
     now = utcnow()
     cutoff = now - timedelta(days=1)  # beyond any access-token lifetime
-    already = select(RevokedToken.jti).where(RevokedToken.jti == RefreshToken.access_jti)
-    rows = (
-        await session.execute(
-            select(RefreshToken.access_jti, RefreshToken.created_at).where(
-                condition, RefreshToken.created_at > cutoff, ~already.exists()
-            )
-        )
-    ).all()
+    rows = await repository.unrevoked_access_tokens(session, holder, cutoff)
     live = [(jti, _aware(created_at) + timedelta(days=1)) for jti, created_at in rows]
     await _revoke_access_tokens(session, live)
-    await session.execute(
-        update(RefreshToken)
-        .where(condition, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    await repository.revoke_refresh_tokens(session, holder, now)
 
 
 REVOKE_BATCH = 500
@@ -308,9 +286,7 @@ async def _revoke_access_tokens(session: AsyncSession, tokens: list[tuple[str, d
         fresh = tokens[start : start + REVOKE_BATCH]
         try:
             async with session.begin_nested():
-                await session.execute(
-                    insert(RevokedToken), [{"jti": j, "expires_at": e} for j, e in fresh]
-                )
+                await repository.add_revoked_tokens(session, fresh)
         except IntegrityError:  # some were revoked concurrently: settle them one by one
             for jti, expires in fresh:
                 await revoke_access_token(session, jti, expires)
@@ -319,12 +295,11 @@ async def _revoke_access_tokens(session: AsyncSession, tokens: list[tuple[str, d
 async def is_revoked(session: AsyncSession, jti: str, client_id: str | None = None) -> bool:
     """Whether the token was revoked, or (``client_id``) its OAuth client has been deleted:
     deleting a client cuts off every token it holds at once, client-credentials ones too."""
-    if await session.get(RevokedToken, jti) is not None:
+    if await repository.is_revoked(session, jti):
         return True
     if client_id is None:
         return False
-    found = await session.scalar(select(OAuthClient.id).where(OAuthClient.client_id == client_id))
-    return found is None
+    return not await repository.client_exists(session, client_id)
 
 
 async def sandbox_demo_user(session: AsyncSession, passwords: Passwords, tenant: str) -> User:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.chat.knowledge import best_topics
 from petstore.chat.schemas import Message, Role
 from petstore.core.schemas import minor_to_money, money_to_minor
+from petstore.pets import service as pets
 from petstore.pets.models import Pet
 
 SPECIES_WORDS: dict[str, tuple[str, ...]] = {
@@ -131,25 +131,21 @@ def read_wish(messages: list[Message]) -> Wish:
 
 
 async def _candidates(session: AsyncSession, tenant: str, wish: Wish, limit: int) -> list[Pet]:
-    query = select(Pet).where(Pet.tenant == tenant, Pet.status == "AVAILABLE")
-    if wish.species:
-        query = query.where(Pet.species.in_(wish.species))
-    if wish.sizes:
-        query = query.where(Pet.size.in_(wish.sizes))
-    if wish.max_price_minor is not None:
-        query = query.where(Pet.price_minor <= wish.max_price_minor)
-    if wish.max_age_months is not None:
-        query = query.where(Pet.age_months <= wish.max_age_months)
-    if wish.min_age_months is not None:
-        query = query.where(Pet.age_months >= wish.min_age_months)
-    if wish.good_with_kids:
-        query = query.where(Pet.good_with_kids.is_(True))
-    if wish.vaccinated:
-        query = query.where(Pet.vaccinated.is_(True))
-    if wish.neutered:
-        query = query.where(Pet.spayed_neutered.is_(True))
-    rows = await session.scalars(query.order_by(Pet.price_minor, Pet.id).limit(limit))
-    return list(rows.all())
+    """The cheapest available pets granting the wish. An unset or false wish for kids,
+    vaccination or neutering is no requirement at all (not a wish for the opposite)."""
+    return await pets.cheapest_available(
+        session,
+        tenant,
+        limit,
+        species=wish.species,
+        sizes=wish.sizes,
+        max_price_minor=wish.max_price_minor,
+        age_min=wish.min_age_months,
+        age_max=wish.max_age_months,
+        good_with_kids=True if wish.good_with_kids else None,
+        vaccinated=True if wish.vaccinated else None,
+        spayed_neutered=True if wish.neutered else None,
+    )
 
 
 # Relaxations tried in order when nothing matches, from least to most important to the user.

@@ -82,7 +82,6 @@ def _json_integer(value: Any) -> Any:
 
 JSON_INTEGER = BeforeValidator(_json_integer)
 """Last in ``Annotated[int, Strict(), Field(ge=..), JSON_INTEGER]`` so bounds reach the schema."""
-StrictInt = Annotated[int, Strict(), JSON_INTEGER]
 StrictBool = Annotated[bool, Strict()]
 """JSON has real numbers and booleans: ``"3"`` is not an integer and ``"true"`` is not a boolean."""
 

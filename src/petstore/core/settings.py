@@ -122,6 +122,3 @@ class Settings(BaseSettings):
         if not delays or any(d < 0 for d in delays):
             raise ValueError("PETSTORE_WEBHOOK_RETRY_SCHEDULE must list non-negative seconds")
         return delays
-
-    def problem_type(self, slug: str) -> str:
-        return f"{self.problem_base.rstrip('/')}/{slug}"

@@ -16,33 +16,17 @@ from petstore.core.openapi_meta import responses_for
 from petstore.core.problems import Problem, content_type_is_form
 from petstore.core.responses import JsonResponse, no_content
 from petstore.core.routing import PetstoreRoute
-from petstore.core.schemas import OutputModel
 from petstore.core.tenancy import TenantDep
 from petstore.images import service
 from petstore.images.models import PetImage
 from petstore.images.processing import invalid
+from petstore.images.schemas import UploadResult
 from petstore.pets.routes import PetDep, PetForWrite
 
 router = APIRouter(tags=["Pet"], route_class=PetstoreRoute)
 UPLOAD_PATH = re.compile(r"^/v1/pets/[^/]+/images$")
 MULTIPART_OVERHEAD = 64 * 1024
 ImageId = Annotated[uuid.UUID, Path(alias="imageId", description="The image's id.")]
-
-
-class ImageOut(OutputModel):
-    id: uuid.UUID
-    url: str
-    thumbnailUrl: str  # noqa: N815
-    contentType: str  # noqa: N815
-    width: int
-    height: int
-    bytes: int
-
-
-class UploadResult(OutputModel):
-    success: bool
-    message: str
-    image: ImageOut
 
 
 UPLOAD_BODY = {

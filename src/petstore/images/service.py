@@ -12,12 +12,12 @@ import uuid
 from collections.abc import Iterable
 
 import anyio.to_thread
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.database import Callback, on_commit, on_rollback
 from petstore.core.ids import new_id, utcnow
 from petstore.core.problems import conflict, not_found
+from petstore.images import repository
 from petstore.images.models import PetImage
 from petstore.images.processing import process
 from petstore.images.storage import ImageStorage, content_key
@@ -34,15 +34,7 @@ async def _unreferenced(
 ) -> list[str]:
     wanted = list(dict.fromkeys(keys))
     async with sessionmaker() as session:
-        used = set(
-            (
-                await session.scalars(
-                    select(PetImage.key)
-                    .where(PetImage.key.in_(wanted))
-                    .union(select(PetImage.thumb_key).where(PetImage.thumb_key.in_(wanted)))
-                )
-            ).all()
-        )
+        used = await repository.referenced_keys(session, wanted)
     return [key for key in wanted if key not in used]
 
 
@@ -98,21 +90,16 @@ async def add_image(
         additional_metadata=metadata,
         created_at=utcnow(),
     )
-    session.add(image)
     pet.photos = [*(pet.photos or []), image_url(base, pet.id, image.id)]
     pet.updated_at = utcnow()
-    await session.flush()
+    await repository.add(session, image)
     return image
 
 
 async def get_image(
     session: AsyncSession, tenant: str, pet_id: uuid.UUID, image_id: uuid.UUID
 ) -> PetImage:
-    image = await session.scalar(
-        select(PetImage).where(
-            PetImage.id == image_id, PetImage.pet_id == pet_id, PetImage.tenant == tenant
-        )
-    )
+    image = await repository.get(session, tenant, pet_id, image_id)
     if image is None:
         raise not_found("image", image_id)
     return image
@@ -125,7 +112,7 @@ async def delete_image(
     pet: Pet,
     image: PetImage,
 ) -> None:
-    await session.execute(delete(PetImage).where(PetImage.id == image.id))
+    await repository.remove(session, image.id)
     suffix = f"/images/{image.id}"
     pet.photos = [url for url in (pet.photos or []) if not url.endswith(suffix)]
     pet.updated_at = utcnow()
@@ -140,11 +127,6 @@ async def forget_pet_images(
     pet: Pet,
 ) -> None:
     """Before a pet is deleted (its rows go by cascade): remove its files once committed."""
-    rows = (
-        await session.execute(
-            select(PetImage.key, PetImage.thumb_key).where(PetImage.pet_id == pet.id)
-        )
-    ).all()
-    keys = [key for pair in rows for key in pair]
+    keys = await repository.keys_of_pet(session, pet.id)
     if keys:
         on_commit(session, _remove_files_later(sessionmaker, storage, keys))

@@ -22,8 +22,6 @@ from petstore.payments.models import Payment as PaymentRow
 from petstore.payments.models import Receipt as ReceiptRow
 from petstore.pets.schemas import Currency, Money
 
-CARD_BRANDS = ("VISA", "MASTERCARD", "AMEX", "DISCOVER", "DINERS", "JCB", "UNIONPAY")
-
 
 def luhn_ok(digits: str) -> bool:
     total = 0

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -154,3 +155,33 @@ async def compare_and_set_status(
     set_committed_value(pet, "status", new)
     set_committed_value(pet, "updated_at", now)
     return True
+
+
+async def cheapest(
+    session: AsyncSession, flt: PetFilter, limit: int, *, max_price_minor: int | None = None
+) -> list[Pet]:
+    """The first ``limit`` pets matching, cheapest first (ties by id), at most
+    ``max_price_minor`` when given: what the chat advisor recommends from."""
+    query = select(Pet).where(*flt.clauses())
+    if max_price_minor is not None:
+        query = query.where(Pet.price_minor <= max_price_minor)
+    rows = await session.scalars(_ordered(query, PetSort(field="PRICE")).limit(limit))
+    return list(rows.all())
+
+
+async def count_in_tenant(session: AsyncSession, tenant: str) -> int:
+    """Every pet of the tenant, whatever its status (is the tenant still empty?)."""
+    return int(await session.scalar(select(func.count()).where(Pet.tenant == tenant)) or 0)
+
+
+async def first_created(session: AsyncSession, tenant: str, limit: int) -> list[Pet]:
+    """The tenant's ``limit`` oldest pets (UUIDv7 ids sort in creation order)."""
+    rows = await session.scalars(
+        select(Pet).where(Pet.tenant == tenant).order_by(Pet.id).limit(limit)
+    )
+    return list(rows.all())
+
+
+async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert pets given as column values, in one statement (bulk loading)."""
+    await session.execute(insert(Pet), rows)

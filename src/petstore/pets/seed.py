@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.ids import new_id, utcnow
@@ -12,15 +11,15 @@ from petstore.core.schemas import money_to_minor
 from petstore.images import service as images
 from petstore.images.demo import draw_pet
 from petstore.images.storage import ImageStorage
+from petstore.pets import repository
 from petstore.pets.demo_catalog import demo_pets
-from petstore.pets.models import Pet
 
 BATCH = 1000
 DEMO_PHOTOS = 12
 
 
 async def count_pets(session: AsyncSession, tenant: str) -> int:
-    return int(await session.scalar(select(func.count()).where(Pet.tenant == tenant)) or 0)
+    return await repository.count_in_tenant(session, tenant)
 
 
 async def seed_pets(session: AsyncSession, tenant: str, count: int) -> int:
@@ -56,10 +55,10 @@ async def seed_pets(session: AsyncSession, tenant: str, count: int) -> int:
             }
         )
         if len(rows) >= BATCH:
-            await session.execute(insert(Pet), rows)
+            await repository.insert_many(session, rows)
             rows = []
     if rows:
-        await session.execute(insert(Pet), rows)
+        await repository.insert_many(session, rows)
     return count
 
 
@@ -71,11 +70,7 @@ async def seed_photos(
     how_many: int = DEMO_PHOTOS,
 ) -> int:
     """Give the first pets of the catalog a picture drawn by :mod:`petstore.images.demo`."""
-    pets = (
-        await session.scalars(
-            select(Pet).where(Pet.tenant == tenant).order_by(Pet.id).limit(how_many)
-        )
-    ).all()
+    pets = await repository.first_created(session, tenant, how_many)
     for pet in pets:
         picture = draw_pet(pet.name, pet.species)
         await images.add_image(session, sessionmaker, storage, pet, picture, None, base="")

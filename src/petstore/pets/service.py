@@ -253,3 +253,32 @@ async def search(
     limit = query.pagination.limit if query.pagination else 20
     rows, total = await repository.page(session, flt, sort, (page_no - 1) * limit, limit)
     return rows, total, page_no, limit
+
+
+async def cheapest_available(
+    session: AsyncSession,
+    tenant: str,
+    limit: int,
+    *,
+    species: tuple[str, ...] = (),
+    sizes: tuple[str, ...] = (),
+    max_price_minor: int | None = None,
+    age_min: int | None = None,
+    age_max: int | None = None,
+    good_with_kids: bool | None = None,
+    vaccinated: bool | None = None,
+    spayed_neutered: bool | None = None,
+) -> list[Pet]:
+    """The cheapest AVAILABLE pets matching (ties by id): what the chat advisor recommends,
+    so that it reads the catalog through the pets domain like every other door."""
+    flt = PetFilter(
+        tenant=tenant,
+        species=species,
+        sizes=sizes,
+        age_min=age_min,
+        age_max=age_max,
+        good_with_kids=good_with_kids,
+        vaccinated=vaccinated,
+        spayed_neutered=spayed_neutered,
+    )
+    return await repository.cheapest(session, flt, limit, max_price_minor=max_price_minor)

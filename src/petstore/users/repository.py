@@ -46,5 +46,11 @@ async def add(session: AsyncSession, user: User) -> None:
     await session.flush()
 
 
+async def save(session: AsyncSession, user: User) -> None:
+    """Write the user's changed fields now, inside the request's transaction."""
+    session.add(user)
+    await session.flush()
+
+
 async def remove(session: AsyncSession, user: User) -> None:
     await session.execute(delete(User).where(User.id == user.id))

@@ -106,7 +106,7 @@ async def update_user(
     if data.password is not None:
         user.password_hash = await passwords.hash(data.password)
     user.updated_at = utcnow()
-    await session.flush()
+    await repository.save(session, user)
     return user
 
 

@@ -17,51 +17,23 @@ import hmac
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import orjson
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    Integer,
-    LargeBinary,
-    String,
-    UniqueConstraint,
-    Uuid,
-    delete,
-    select,
-    update,
-)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from petstore.core.database import Base, is_database_unavailable
+from petstore.core.database import is_database_unavailable
+from petstore.core.idempotency import repository
+from petstore.core.idempotency.models import MAX_KEY_LENGTH, IdempotencyKey
 from petstore.core.ids import new_id, utcnow
 from petstore.core.middleware import header
 from petstore.core.problems import Problem, problem_response
 
 logger = logging.getLogger("petstore.idempotency")
 
-MAX_KEY_LENGTH = 255
 _REPLAYED_HEADERS = {"content-type", "location", "etag", "link", "cache-control"}
-
-
-class IdempotencyKey(Base):
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("owner", "key", name="uq_idempotency_owner_key"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    owner: Mapped[str] = mapped_column(String(200))
-    key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int | None] = mapped_column(Integer, default=None)
-    headers: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
-    body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 OwnerFunc = Callable[[Scope], Awaitable[str]]
@@ -168,34 +140,22 @@ class IdempotencyMiddleware:
         now = utcnow()
         async with maker() as session:
             await session.connection(execution_options={"petstore_write": True})
-            await session.execute(
-                delete(IdempotencyKey).where(
-                    IdempotencyKey.owner == owner,
-                    IdempotencyKey.key == key,
-                    IdempotencyKey.expires_at < now,
-                )
-            )
             row_id = new_id()
-            session.add(
-                IdempotencyKey(
-                    id=row_id,
-                    owner=owner,
-                    key=key,
-                    fingerprint=fingerprint,
-                    created_at=now,
-                    expires_at=now + self.ttl,
-                )
+            row = IdempotencyKey(
+                id=row_id,
+                owner=owner,
+                key=key,
+                fingerprint=fingerprint,
+                created_at=now,
+                expires_at=now + self.ttl,
             )
+            await repository.reserve(session, row, now)
             try:
                 await session.commit()
                 return row_id
             except IntegrityError:
                 await session.rollback()
-            existing = await session.scalar(
-                select(IdempotencyKey).where(
-                    IdempotencyKey.owner == owner, IdempotencyKey.key == key
-                )
-            )
+            existing = await repository.find(session, owner, key)
         if existing is None:  # released between our insert and read: let the client retry
             return Problem(409, "A request with this Idempotency-Key is being processed.")
         if existing.fingerprint != fingerprint:
@@ -210,21 +170,15 @@ class IdempotencyMiddleware:
 
     async def _release(self, maker: async_sessionmaker[AsyncSession], row_id: uuid.UUID) -> None:
         async with maker() as session:
-            await session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row_id))
+            await repository.remove(session, row_id)
             await session.commit()
 
     async def _complete(
         self, maker: async_sessionmaker[AsyncSession], row_id: uuid.UUID, captured: _Captured
     ) -> None:
         async with maker() as session:
-            await session.execute(
-                update(IdempotencyKey)
-                .where(IdempotencyKey.id == row_id)
-                .values(
-                    status_code=captured.status,
-                    headers=captured.headers,
-                    body=b"".join(captured.chunks),
-                )
+            await repository.store_response(
+                session, row_id, captured.status, captured.headers, b"".join(captured.chunks)
             )
             await session.commit()
 
