@@ -54,6 +54,7 @@ from petstore.images.routes import MULTIPART_OVERHEAD, UPLOAD_PATH
 from petstore.images.storage import LocalStorage
 from petstore.oauth import client_routes as oauth_client_routes
 from petstore.oauth import routes as oauth_routes
+from petstore.oauth import service as oauth_service
 from petstore.oauth.browser import Sessions
 from petstore.payments import routes as payment_routes
 from petstore.payments.processor import SimulatedProcessor
@@ -171,7 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limit_store = rate_store
     app.state.redis = redis_store  # None without PETSTORE_REDIS_URL; readiness pings it
     app.state.login_throttle = LoginThrottle(rate_store, settings)
-    app.state.device_throttle = oauth_routes.DeviceThrottle(rate_store, settings)
+    app.state.device_throttle = oauth_service.DeviceThrottle(rate_store, settings)
     app.state.processor = SimulatedProcessor()
     app.state.outbound_policy = OutboundPolicy(settings.outbound_allow)
     app.state.storage = LocalStorage(settings.media_dir)

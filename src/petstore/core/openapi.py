@@ -25,7 +25,7 @@ from petstore.auth.scopes import SCOPE_DESCRIPTIONS
 from petstore.core.openapi_links import add_links
 from petstore.core.openapi_meta import problem_response_doc
 from petstore.core.settings import Settings
-from petstore.oauth.clients import DEVICE_FLOW_SCOPES, SERVICE_SCOPES
+from petstore.oauth.service import DEVICE_FLOW_SCOPES, SERVICE_SCOPES
 from petstore.webhooks.catalog import catalog
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
