@@ -9,9 +9,9 @@ Authlib is synchronous and the database is not. :func:`run` executes Authlib ins
 ``AsyncSession.run_sync``: SQLAlchemy hands the callbacks an ordinary ``Session`` bound to the
 request's connection and transaction (it suspends to the event loop on each query), so the
 grants use the synchronous functions of :mod:`petstore.oauth.repository` and the request still
-owns a single transaction. Errors answer as
-responses rather than exceptions, so the session commits what a failed exchange must keep: a
-burnt code, a revoked family, the time of a device's last poll.
+owns a single transaction. Errors answer as responses rather than exceptions, so the session
+commits what a failed exchange must keep: a burnt code, a revoked family, the time of a
+device's last poll.
 """
 
 from __future__ import annotations

@@ -46,6 +46,8 @@ MAX_REDIRECT_URIS = 10
 
 @dataclass(frozen=True, slots=True)
 class ClientSpec:
+    """A registration as asked for (API body or CLI options), before :func:`validated`."""
+
     name: str
     redirect_uris: Sequence[str]
     grant_types: Sequence[str]
