@@ -251,7 +251,7 @@ def client_create(
 ) -> None:
     """Register an OAuth client. A confidential client's secret is printed once, only now."""
     from petstore.core.problems import Problem
-    from petstore.oauth import clients
+    from petstore.oauth import service as clients
 
     spec = clients.ClientSpec(
         name=name, redirect_uris=redirect_uri or [], grant_types=grant, scope=scope, public=public
@@ -261,7 +261,7 @@ def client_create(
     async def create() -> None:
         engine = create_engine(settings)
         async with create_sessionmaker(engine)() as session:
-            client, secret = await clients.create(session, tenant, spec)
+            client, secret = await clients.create_client(session, tenant, spec)
             await session.commit()
         await engine.dispose()
         typer.echo(f"client_id: {client.client_id}")
@@ -282,14 +282,14 @@ def client_create(
 @client_app.command("list")
 def client_list(tenant: TenantOption = SHARED_POOL) -> None:
     """List the OAuth clients of a tenant."""
-    from petstore.oauth import clients
+    from petstore.oauth import service as clients
 
     settings = Settings()
 
     async def show() -> None:
         engine = create_engine(settings)
         async with create_sessionmaker(engine)() as session:
-            rows, _ = await clients.list_page(session, tenant, 0, 1000)
+            rows, _ = await clients.list_clients(session, tenant, 0, 1000)
         await engine.dispose()
         for row in rows:
             kind = "public" if row.is_public else "confidential"
@@ -304,18 +304,18 @@ def client_delete(
     tenant: TenantOption = SHARED_POOL,
 ) -> None:
     """Delete an OAuth client and revoke the tokens issued to it."""
-    from petstore.oauth import clients
+    from petstore.oauth import service as clients
 
     settings = Settings()
 
     async def remove() -> bool:
         engine = create_engine(settings)
         async with create_sessionmaker(engine)() as session:
-            client = await clients.by_client_id(session, client_id)
+            client = await clients.find_client(session, client_id)
             if client is None or client.tenant != tenant:
                 found = False
             else:
-                await clients.delete(session, client)
+                await clients.delete_client(session, client)
                 await session.commit()
                 found = True
         await engine.dispose()

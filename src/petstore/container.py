@@ -29,7 +29,7 @@ from petstore.core.settings import Settings
 from petstore.images import service as images
 from petstore.images.storage import ImageStorage, LocalStorage
 from petstore.oauth.browser import Sessions
-from petstore.oauth.routes import DeviceThrottle
+from petstore.oauth.service import DeviceThrottle
 from petstore.payments.processor import PaymentProcessor, SimulatedProcessor
 from petstore.pets.models import Pet
 from petstore.pets.service import RemovalHook

@@ -29,7 +29,7 @@ from petstore.core.openapi_links import add_links
 from petstore.core.openapi_meta import problem_response_doc
 from petstore.core.settings import Settings
 from petstore.events import CATALOGUE
-from petstore.oauth.clients import DEVICE_FLOW_SCOPES, SERVICE_SCOPES
+from petstore.oauth.service import DEVICE_FLOW_SCOPES, SERVICE_SCOPES
 from petstore.webhooks.catalog import documented_webhooks
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")

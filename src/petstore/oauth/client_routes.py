@@ -19,11 +19,10 @@ from petstore.core.ids import rfc3339
 from petstore.core.links import absolute, base_url
 from petstore.core.openapi_meta import responses_for
 from petstore.core.pagination import PageDep, collection_payload
-from petstore.core.problems import forbidden
 from petstore.core.responses import JsonResponse, created_response, no_content, resource_response
 from petstore.core.routing import PetstoreRoute
 from petstore.core.tenancy import TenantDep, tenant_id_out
-from petstore.oauth import clients
+from petstore.oauth import service
 from petstore.oauth.models import OAuthClient
 from petstore.oauth.schemas import OAuthClient as OAuthClientOut
 from petstore.oauth.schemas import OAuthClientCollection, OAuthClientCreate, OAuthClientWithSecret
@@ -36,10 +35,7 @@ async def client_admin(
     principal: Annotated[Principal, Depends(RequireScopes(staff_only=True))],
     session: SessionDep,
 ) -> Principal:
-    if principal.client_id is not None:
-        issuer = await clients.by_client_id(session, principal.client_id)
-        if issuer is None or issuer.tenant is not None:
-            raise forbidden("Manage OAuth clients with a token from login, not a client's token.")
+    await service.check_client_admin(session, principal.client_id)
     return principal
 
 
@@ -92,14 +88,14 @@ async def create_client(
         ),
     ],
 ) -> Response:
-    spec = clients.ClientSpec(
+    spec = service.ClientSpec(
         name=body.name,
         redirect_uris=body.redirectUris,
         grant_types=body.grantTypes,
         scope=body.scope,
         public=body.public,
     )
-    client, secret = await clients.create(session, tenant, spec)
+    client, secret = await service.create_client(session, tenant, spec)
     payload = {**client_payload(client, base_url(request)), "clientSecret": secret}
     response = created_response(
         request, payload, absolute(request, f"/v1/oauth/clients/{client.id}")
@@ -118,7 +114,7 @@ async def create_client(
 async def list_clients(
     request: Request, _admin: Admin, session: SessionDep, tenant: TenantDep, page: PageDep
 ) -> Response:
-    rows, total = await clients.list_page(session, tenant, page.offset, page.limit)
+    rows, total = await service.list_clients(session, tenant, page.offset, page.limit)
     base = base_url(request)
     payload, link = collection_payload(
         request, [client_payload(c, base) for c in rows], total, page
@@ -136,7 +132,7 @@ async def list_clients(
 async def get_client(
     request: Request, _admin: Admin, session: SessionDep, tenant: TenantDep, id: ClientId
 ) -> Response:
-    client = await clients.get(session, tenant, id)
+    client = await service.get_client(session, tenant, id)
     return resource_response(request, client_payload(client, base_url(request)))
 
 
@@ -151,6 +147,6 @@ async def get_client(
 async def delete_client(
     _admin: Admin, session: SessionDep, tenant: TenantDep, id: ClientId
 ) -> Response:
-    client = await clients.get(session, tenant, id)
-    await clients.delete(session, client)
+    client = await service.get_client(session, tenant, id)
+    await service.delete_client(session, client)
     return no_content()

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from petstore.core.database import Base
 
+# The life of a device authorization (``DeviceAuthorization.status``).
+PENDING, APPROVED, DENIED, CONSUMED = "PENDING", "APPROVED", "DENIED", "CONSUMED"
+
 
 class OAuthClient(Base):
     """A registered client. ``tenant`` is the tenant whose users and data it works with;

@@ -1,4 +1,4 @@
-"""Wire models of the staff-only client registration API."""
+"""Wire models of the staff-only client registration API and of the RFC 8414 metadata."""
 
 from __future__ import annotations
 
@@ -84,3 +84,27 @@ class OAuthClientCollection(OutputModel):
     data: list[OAuthClient]
     pagination: Pagination
     links: CollectionLinks
+
+
+class AuthorizationServerMetadata(OutputModel):
+    """RFC 8414 authorization server metadata (snake_case, as the RFC names the members)."""
+
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    device_authorization_endpoint: str
+    revocation_endpoint: str
+    introspection_endpoint: str
+    jwks_uri: str
+    scopes_supported: list[str]
+    response_types_supported: list[str]
+    response_modes_supported: list[str]
+    grant_types_supported: list[str]
+    token_endpoint_auth_methods_supported: list[str]
+    revocation_endpoint_auth_methods_supported: list[str]
+    introspection_endpoint_auth_methods_supported: list[str]
+    code_challenge_methods_supported: list[str]
+    service_documentation: str
+    access_token_issuer: Annotated[
+        str, Field(description="The `iss` claim of the access tokens (JWTs) issued here.")
+    ]

@@ -8,9 +8,10 @@ refresh tokens are rows of the login's own table, so rotation and family revocat
 Authlib is synchronous and the database is not. :func:`run` executes Authlib inside
 ``AsyncSession.run_sync``: SQLAlchemy hands the callbacks an ordinary ``Session`` bound to the
 request's connection and transaction (it suspends to the event loop on each query), so the
-grants use plain ORM calls and the request still owns a single transaction. Errors answer as
-responses rather than exceptions, so the session commits what a failed exchange must keep: a
-burnt code, a revoked family, the time of a device's last poll.
+grants use the synchronous functions of :mod:`petstore.oauth.repository` and the request still
+owns a single transaction. Errors answer as responses rather than exceptions, so the session
+commits what a failed exchange must keep: a burnt code, a revoked family, the time of a
+device's last poll.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from authlib.oauth2 import AuthorizationServer
+from authlib.oauth2 import AuthorizationServer, OAuth2Error
 from authlib.oauth2.rfc6749 import (
     ClientMixin,
     InvalidGrantError,
@@ -42,18 +43,26 @@ from authlib.oauth2.rfc8628 import (
     DeviceCodeGrant,
     DeviceCredentialMixin,
 )
-from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from petstore.auth.models import RefreshToken, RevokedToken
+from petstore.auth.models import RefreshToken
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
 from petstore.auth.service import hash_token, new_refresh_token
 from petstore.auth.tokens import InvalidToken, TokenService
 from petstore.core.ids import new_id, utcnow
 from petstore.core.settings import Settings
-from petstore.oauth.clients import DEVICE_CODE, DEVICE_FLOW_SCOPES
-from petstore.oauth.models import AuthorizationCode, DeviceAuthorization, OAuthClient
+from petstore.oauth import repository
+from petstore.oauth.models import (
+    APPROVED,
+    CONSUMED,
+    DENIED,
+    PENDING,
+    AuthorizationCode,
+    DeviceAuthorization,
+    OAuthClient,
+)
+from petstore.oauth.service import DEVICE_CODE, DEVICE_FLOW_SCOPES, aware
 from petstore.users.models import User
 
 T = TypeVar("T")
@@ -65,22 +74,8 @@ DEVICE_CODE_TTL_SECONDS = 600
 # late poll still hears ``expired_token`` rather than ``invalid_grant``.
 EXPIRED_KEPT = timedelta(days=1)
 DEVICE_POLL_INTERVAL = 5
-USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"  # no vowels (no words), no look-alikes
-
-PENDING, APPROVED, DENIED, CONSUMED = "PENDING", "APPROVED", "DENIED", "CONSUMED"
 SECRET_AUTH = ["client_secret_basic", "client_secret_post"]
 ANY_AUTH = [*SECRET_AUTH, "none"]
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored moment is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def normalise_user_code(raw: str) -> str:
-    """``bcdf ghjk``, ``BCDFGHJK`` and ``BCDF-GHJK`` are one code (RFC 8628 §6.1)."""
-    letters = "".join(ch for ch in raw.upper() if ch.isalnum())
-    return f"{letters[:4]}-{letters[4:]}" if len(letters) == 8 else letters
 
 
 # --- what Authlib sees of a request ------------------------------------------------------
@@ -223,7 +218,7 @@ class DeviceCredential(DeviceCredentialMixin):  # type: ignore[misc]
         return self.row.user_code
 
     def is_expired(self) -> bool:
-        return _aware(self.row.expires_at) <= self.now
+        return aware(self.row.expires_at) <= self.now
 
 
 @dataclass
@@ -254,6 +249,15 @@ class Credential:
 
     def is_revoked(self) -> bool:
         return self.revoked
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A validated authorization request: who asks, for what, and where the answer goes."""
+
+    client: Client
+    scopes: frozenset[str]
+    redirect_uri: str
 
 
 # --- the server ---------------------------------------------------------------------------
@@ -298,10 +302,30 @@ class Server(AuthorizationServer):  # type: ignore[misc]
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         return None
 
+    # The authorization endpoint ----------------------------------------------------------
+
+    def consent_flow(self, request: HttpRequest) -> Flow | OAuth2Error:
+        """Validate an authorization request before any page is shown; the error is returned,
+        not raised, so that the page decides whether it may redirect."""
+        try:
+            grant = self.get_consent_grant(request)
+        except OAuth2Error as error:
+            return error
+        return Flow(grant.client, frozenset(request.scope.split()), grant.redirect_uri)
+
+    def decide(self, request: HttpRequest, user_id: uuid.UUID | None) -> Reply:
+        """The redirect back to the client: a code for the approving user, or ``access_denied``
+        when ``user_id`` is ``None``."""
+        grant = self.get_consent_grant(request)
+        user = repository.get_user(self.db, user_id) if user_id else None
+        return self.create_authorization_response(  # type: ignore[no-any-return]
+            request, grant_user=user, grant=grant
+        )
+
     # Storage -----------------------------------------------------------------------------
 
     def query_client(self, client_id: str) -> Client | None:
-        row = self.db.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+        row = repository.find_client_sync(self.db, client_id)
         return Client(row, self.ctx.base_url) if row is not None else None
 
     def generate_bearer_token(
@@ -359,6 +383,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         if isinstance(code, StoredCode):
             code.row.access_jti = self.issued_jti[token["access_token"]]
         refresh = token.get("refresh_token")
+        row = None
         if refresh is not None:
             row = self.pending_refresh.pop(refresh)
             previous = request.refresh_token
@@ -366,24 +391,16 @@ class Server(AuthorizationServer):  # type: ignore[misc]
                 row.family_id = previous.refresh.family_id
             if isinstance(code, StoredCode):
                 code.row.family_id = row.family_id
-            self.db.add(row)
-        self.db.flush()
+        repository.save_exchange(self.db, row)
 
     def revoke_family(self, family_id: uuid.UUID) -> None:
         """Revoke a refresh-token family and the access tokens issued with it."""
-        rows = self.db.scalars(select(RefreshToken).where(RefreshToken.family_id == family_id))
-        for row in rows:
-            self.revoke_jti(row.access_jti, _aware(row.created_at) + timedelta(days=1))
-        self.db.execute(
-            update(RefreshToken)
-            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-            .values(revoked_at=self.ctx.now)
-        )
+        for row in repository.family_tokens(self.db, family_id):
+            self.revoke_jti(row.access_jti, aware(row.created_at) + timedelta(days=1))
+        repository.revoke_family_tokens(self.db, family_id, self.ctx.now)
 
     def revoke_jti(self, jti: str, expires_at: datetime) -> None:
-        if self.db.get(RevokedToken, jti) is None:
-            self.db.add(RevokedToken(jti=jti, expires_at=expires_at))
-            self.db.flush()
+        repository.revoke_jti(self.db, jti, expires_at)
 
     def find_credential(self, token: str) -> Credential | None:
         """The access or refresh token ``token``, whatever the hint says (RFC 7009 §2.1: the
@@ -402,15 +419,13 @@ class Server(AuthorizationServer):  # type: ignore[misc]
                 username=claims.username,
                 issued_at=claims.issued_at,
                 expires_at=claims.expires_at,
-                revoked=self.db.get(RevokedToken, claims.jti) is not None,
+                revoked=repository.is_revoked(self.db, claims.jti),
                 jti=claims.jti,
             )
-        row = self.db.scalar(
-            select(RefreshToken).where(RefreshToken.token_hash == hash_token(token))
-        )
+        row = repository.find_refresh_token(self.db, hash_token(token))
         if row is None:
             return None
-        user = self.db.get(User, row.user_id)
+        user = repository.get_user(self.db, row.user_id)
         return Credential(
             kind="refresh_token",
             client_id=row.client_id,
@@ -418,8 +433,8 @@ class Server(AuthorizationServer):  # type: ignore[misc]
             scope=row.scope,
             subject=str(row.user_id),
             username=user.username if user is not None else "",
-            issued_at=_aware(row.created_at),
-            expires_at=_aware(row.expires_at),
+            issued_at=aware(row.created_at),
+            expires_at=aware(row.expires_at),
             revoked=row.revoked_at is not None or row.used_at is not None,
             refresh=row,
         )
@@ -464,10 +479,9 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
                 redirect_uri=request.payload.redirect_uri
                 or request.client.get_default_redirect_uri(),
             )
-        db.execute(
-            delete(AuthorizationCode).where(AuthorizationCode.expires_at < now - EXPIRED_KEPT)
-        )
-        db.add(
+        repository.purge_codes(db, expired_before=now - EXPIRED_KEPT)
+        repository.add_code(
+            db,
             AuthorizationCode(
                 code_hash=hash_token(code),
                 client_id=request.client.get_client_id(),
@@ -478,33 +492,25 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
                 code_challenge=request.payload.data["code_challenge"],
                 code_challenge_method=request.payload.data["code_challenge_method"],
                 expires_at=now + CODE_TTL,
-            )
+            ),
         )
-        db.flush()
 
     def query_authorization_code(self, code: str, client: Client) -> StoredCode | None:
         """Claim the code (single use) atomically. A code presented again revokes the tokens
         its first exchange produced (RFC 6749 §4.1.2)."""
         db, now = self.server.db, self.server.ctx.now
-        row = db.get(AuthorizationCode, hash_token(code))
+        row = repository.get_code(db, hash_token(code))
         if row is None or row.client_id != client.get_client_id():
             return None
         if row.used_at is not None:
             if row.access_jti is not None:
-                self.server.revoke_jti(row.access_jti, _aware(row.used_at) + timedelta(days=1))
+                self.server.revoke_jti(row.access_jti, aware(row.used_at) + timedelta(days=1))
             if row.family_id is not None:
                 self.server.revoke_family(row.family_id)
             return None
-        if _aware(row.expires_at) <= now:
+        if aware(row.expires_at) <= now:
             return None
-        claimed = db.execute(
-            update(AuthorizationCode)
-            .where(
-                AuthorizationCode.code_hash == row.code_hash, AuthorizationCode.used_at.is_(None)
-            )
-            .values(used_at=now)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if not repository.claim_code(db, row.code_hash, now):
             return None
         return StoredCode(row)
 
@@ -512,7 +518,7 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
         return None  # claimed in query_authorization_code; kept to recognise replays
 
     def authenticate_user(self, authorization_code: StoredCode) -> User | None:
-        return self.server.db.get(User, authorization_code.row.user_id)
+        return repository.get_user(self.server.db, authorization_code.row.user_id)
 
 
 class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
@@ -536,23 +542,18 @@ class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         if row.used_at is not None:
             server.revoke_family(row.family_id)
             return None
-        if _aware(row.expires_at) <= server.ctx.now:
+        if aware(row.expires_at) <= server.ctx.now:
             return None
         requested = self.request.payload.scope
         if requested and not frozenset(requested.split()) <= frozenset(row.scope.split()):
             return credential  # Authlib answers invalid_scope; the token stays usable
-        claimed = server.db.execute(
-            update(RefreshToken)
-            .where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
-            .values(used_at=server.ctx.now)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if not repository.claim_refresh_token(server.db, row.id, server.ctx.now):
             server.revoke_family(row.family_id)
             return None
         return credential
 
     def authenticate_user(self, refresh_token: Credential) -> User | None:
-        return self.server.db.get(User, uuid.UUID(refresh_token.subject))
+        return repository.get_user(self.server.db, uuid.UUID(refresh_token.subject))
 
     def revoke_old_credential(self, refresh_token: Credential) -> None:
         return None  # marked used when claimed
@@ -564,11 +565,7 @@ class DeviceGrant(DeviceCodeGrant):  # type: ignore[misc]
     current: DeviceCredential
 
     def query_device_credential(self, device_code: str) -> DeviceCredential:
-        row = self.server.db.scalar(
-            select(DeviceAuthorization).where(
-                DeviceAuthorization.device_code_hash == hash_token(device_code)
-            )
-        )
+        row = repository.find_device_credential(self.server.db, hash_token(device_code))
         if row is None or row.status == CONSUMED:
             raise InvalidGrantError("The device code is not valid (or was already used).")
         return DeviceCredential(row, self.server.ctx.now)
@@ -579,14 +576,9 @@ class DeviceGrant(DeviceCodeGrant):  # type: ignore[misc]
             return None, False
         if row.status != APPROVED or row.user_id is None:
             return None
-        claimed = self.server.db.execute(
-            update(DeviceAuthorization)
-            .where(DeviceAuthorization.id == row.id, DeviceAuthorization.status == APPROVED)
-            .values(status=CONSUMED)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if not repository.consume_device_authorization(self.server.db, row.id):
             raise InvalidGrantError("The device code was already used.")
-        return self.server.db.get(User, row.user_id), True
+        return repository.get_user(self.server.db, row.user_id), True
 
     def validate_device_credential(self, credential: DeviceCredential) -> User:
         self.current = credential
@@ -597,11 +589,9 @@ class DeviceGrant(DeviceCodeGrant):  # type: ignore[misc]
         adds 5 seconds to the interval the device must keep from then on."""
         row, now = credential.row, self.server.ctx.now
         last = row.last_polled_at
-        row.last_polled_at = now
-        too_fast = last is not None and (now - _aware(last)).total_seconds() < row.interval
-        if too_fast:
-            row.interval += 5
-        self.server.db.flush()
+        too_fast = last is not None and (now - aware(last)).total_seconds() < row.interval
+        interval = row.interval + 5 if too_fast else row.interval
+        repository.save_poll(self.server.db, row, polled_at=now, interval=interval)
         return too_fast
 
 
@@ -644,19 +634,19 @@ class DeviceEndpoint(DeviceAuthorizationEndpoint):  # type: ignore[misc]
         return f"{self.server.ctx.base_url}/device"
 
     def generate_user_code(self) -> str:
-        """A user code that no kept authorization has (user codes are unique)."""
+        """A user code that no kept authorization has (user codes are unique). Authlib draws
+        it: two groups of four consonants (``BCDF-GHJK``), no vowels so no words, no digits
+        so no look-alikes (``tests/oauth`` pins that alphabet)."""
         while True:
             code: str = super().generate_user_code()
-            taken = select(DeviceAuthorization.id).where(DeviceAuthorization.user_code == code)
-            if self.server.db.scalar(taken) is None:
+            if not repository.user_code_taken(self.server.db, code):
                 return code
 
     def save_device_credential(self, client_id: str, scope: str, data: dict[str, Any]) -> None:
         db, now = self.server.db, self.server.ctx.now
-        db.execute(
-            delete(DeviceAuthorization).where(DeviceAuthorization.expires_at < now - EXPIRED_KEPT)
-        )
-        db.add(
+        repository.purge_device_authorizations(db, expired_before=now - EXPIRED_KEPT)
+        repository.add_device_authorization(
+            db,
             DeviceAuthorization(
                 id=new_id(),
                 device_code_hash=hash_token(data["device_code"]),
@@ -668,9 +658,8 @@ class DeviceEndpoint(DeviceAuthorizationEndpoint):  # type: ignore[misc]
                 interval=DEVICE_POLL_INTERVAL,
                 created_at=now,
                 expires_at=now + timedelta(seconds=DEVICE_CODE_TTL_SECONDS),
-            )
+            ),
         )
-        db.flush()
 
 
 class Revocation(RevocationEndpoint):  # type: ignore[misc]

@@ -1,7 +1,8 @@
-"""Client registration rules, shared by the CLI and the staff-only ``/v1/oauth/clients`` API.
+"""The authorization server's rules: client registration, the /device page's throttle and
+decisions, and which scopes a consent grants. Shared by the HTTP doors and the CLI.
 
-Secrets are 256-bit random strings stored as SHA-256. A slow password hash (argon2) would buy
-nothing against guessing a secret of that entropy, and would put ~50 ms of CPU and 64 MiB of
+Client secrets are 256-bit random strings stored as SHA-256. A slow password hash (argon2) would
+buy nothing against guessing a secret of that entropy, and would put ~50 ms of CPU and 64 MiB of
 memory in front of every token request, an easy denial of service.
 """
 
@@ -12,16 +13,21 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from petstore.auth.scopes import ALL_SCOPES
+from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
 from petstore.auth.service import hash_token, revoke_client_tokens
 from petstore.core.ids import new_id, utcnow
-from petstore.core.problems import not_found, validation_failed
-from petstore.oauth.models import OAuthClient
+from petstore.core.problems import forbidden, not_found, validation_failed
+from petstore.core.ratelimit import RateLimitStore
+from petstore.core.settings import Settings
+from petstore.oauth import repository
+from petstore.oauth.models import APPROVED, DENIED, PENDING, DeviceAuthorization, OAuthClient
+from petstore.users.models import User
 
 AUTHORIZATION_CODE = "authorization_code"
 REFRESH_TOKEN = "refresh_token"  # noqa: S105 - a grant type, not a secret
@@ -40,6 +46,8 @@ MAX_REDIRECT_URIS = 10
 
 @dataclass(frozen=True, slots=True)
 class ClientSpec:
+    """A registration as asked for (API body or CLI options), before :func:`validated`."""
+
     name: str
     redirect_uris: Sequence[str]
     grant_types: Sequence[str]
@@ -121,7 +129,7 @@ def validated(spec: ClientSpec) -> tuple[list[str], list[str], str]:
     return uris, grants, " ".join(sorted(scopes))
 
 
-async def create(
+async def create_client(
     session: AsyncSession, tenant: str, spec: ClientSpec
 ) -> tuple[OAuthClient, str | None]:
     """Register a client; returns it with its secret (``None`` for public clients), which is
@@ -140,37 +148,117 @@ async def create(
         scope=scope,
         created_at=utcnow(),
     )
-    session.add(client)
-    await session.flush()
+    await repository.add_client(session, client)
     return client, secret
 
 
-async def list_page(
+async def list_clients(
     session: AsyncSession, tenant: str, offset: int, limit: int
 ) -> tuple[list[OAuthClient], int]:
-    where = OAuthClient.tenant == tenant
-    total = await session.scalar(select(func.count()).select_from(OAuthClient).where(where))
-    rows = await session.scalars(
-        select(OAuthClient).where(where).order_by(OAuthClient.id).offset(offset).limit(limit)
-    )
-    return list(rows), int(total or 0)
+    """A page of the tenant's clients and their total; first-party clients have no tenant,
+    so they never appear."""
+    return await repository.clients_page(session, tenant, offset, limit)
 
 
-async def get(session: AsyncSession, tenant: str, ident: uuid.UUID) -> OAuthClient:
+async def get_client(session: AsyncSession, tenant: str, ident: uuid.UUID) -> OAuthClient:
     """A client of this tenant; first-party clients are managed by the server, not the API."""
-    client = await session.get(OAuthClient, ident)
+    client = await repository.get_client(session, ident)
     if client is None or client.tenant != tenant:
         raise not_found("OAuth client", ident)
     return client
 
 
-async def by_client_id(session: AsyncSession, client_id: str) -> OAuthClient | None:
-    return await session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+async def find_client(session: AsyncSession, client_id: str) -> OAuthClient | None:
+    """The client registered as ``client_id`` (the OAuth identifier, not the resource id)."""
+    return await repository.find_client(session, client_id)
 
 
-async def delete(session: AsyncSession, client: OAuthClient) -> None:
+async def delete_client(session: AsyncSession, client: OAuthClient) -> None:
     """Remove the client, its pending codes and device authorizations (cascade) and revoke
     every refresh token and the access tokens issued with them."""
     await revoke_client_tokens(session, client.client_id)
-    await session.delete(client)
-    await session.flush()
+    await repository.delete_client(session, client)
+
+
+async def check_client_admin(session: AsyncSession, client_id: str | None) -> None:
+    """Refuse a token a third-party client obtained (403): with a staff member's token such a
+    client could otherwise mint more clients. Login tokens (``client_id`` ``None``) and tokens
+    of first-party clients (the docs) may manage clients."""
+    if client_id is None:
+        return
+    issuer = await repository.find_client(session, client_id)
+    if issuer is None or issuer.tenant is not None:
+        raise forbidden("Manage OAuth clients with a token from login, not a client's token.")
+
+
+# --- consent -----------------------------------------------------------------------------
+
+
+def consent_scopes(requested: frozenset[str], user: User) -> tuple[frozenset[str], frozenset[str]]:
+    """(granted, withheld): a consent never grants more than the user's role may hold, and the
+    page says which requested scopes are withheld."""
+    allowed = ROLE_SCOPES[Role(user.role)]
+    return requested & allowed, requested - allowed
+
+
+# --- the /device page --------------------------------------------------------------------
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored moment is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def normalise_user_code(raw: str) -> str:
+    """``bcdf ghjk``, ``BCDFGHJK`` and ``BCDF-GHJK`` are one code (RFC 8628 §6.1)."""
+    letters = "".join(ch for ch in raw.upper() if ch.isalnum())
+    return f"{letters[:4]}-{letters[4:]}" if len(letters) == 8 else letters
+
+
+class DeviceThrottle:
+    """Failed user-code entries per client IP. With a budget of 10 per 15 minutes, guessing
+    one of the live 8-letter codes (20^8 possibilities) is hopeless; once spent, every code,
+    even a right one, is refused until the window ends."""
+
+    def __init__(self, store: RateLimitStore, settings: Settings) -> None:
+        self._store = store
+        self._limit = settings.device_code_failures_per_ip
+        self._window = settings.login_failure_window_seconds
+
+    async def locked(self, ip: str) -> bool:
+        budget = await self._store.peek(f"device-code-ip:{ip}", self._limit, self._window)
+        return budget.remaining <= 0
+
+    async def failed(self, ip: str) -> None:
+        await self._store.hit(f"device-code-ip:{ip}", self._limit, self._window)
+
+
+async def pending_device(session: AsyncSession, user_code: str) -> DeviceAuthorization | None:
+    """The authorization a user may still decide on: pending and not expired. A decided or
+    expired code is as unknown as a wrong one (the page counts it as a failed entry)."""
+    row = await repository.find_device_authorization(session, user_code)
+    if row is None or row.status != PENDING:
+        return None
+    return row if aware(row.expires_at) > utcnow() else None
+
+
+DeviceDecision = Literal["approved", "denied", "already_decided"]
+
+
+async def decide_device(
+    session: AsyncSession, row: DeviceAuthorization, user: User, approve: bool
+) -> DeviceDecision:
+    """Record the user's answer. An approval that grants nothing (the role holds none of the
+    requested scopes) is a denial; a code decided meanwhile (another tab) stays as it was."""
+    granted, _ = consent_scopes(frozenset(row.scope.split()), user)
+    approved = approve and bool(granted)
+    recorded = await repository.decide_device_authorization(
+        session,
+        row.id,
+        status=APPROVED if approved else DENIED,
+        user_id=user.id,
+        scope=" ".join(sorted(granted)) if approved else row.scope,
+    )
+    if not recorded:
+        return "already_decided"
+    return "approved" if approved else "denied"
