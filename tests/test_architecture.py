@@ -110,9 +110,9 @@ def _import_rule(module: Module, name: str) -> str | None:
     if target in DOORS and target != module.package and module.package not in COMPOSITION:
         return "no module knows a door but the composition root"
     other_domain = target in DOMAINS and target != module.package and len(parts) > 1
-    if other_domain and module.package in DOMAINS and module.leaf == "routes":
-        if parts[1] in ("repository", "models"):
-            return "routes reach other domains through their services"
+    reaches_in = other_domain and parts[1] in ("repository", "models")
+    if reaches_in and module.package in DOMAINS and module.leaf == "routes":
+        return "routes reach other domains through their services"
     if other_domain and module.package in DOORS and parts[1] not in DOOR_MAY_USE:
         return "doors use a domain's service, schemas and events only"
     return None

@@ -197,7 +197,7 @@ def user_create(
     from pydantic import ValidationError
 
     from petstore.auth.passwords import Passwords
-    from petstore.core.problems import Problem
+    from petstore.core.errors import DomainError
     from petstore.users import service
     from petstore.users.schemas import UserCreate
 
@@ -220,7 +220,7 @@ def user_create(
 
     try:
         asyncio.run(create())
-    except Problem as exc:
+    except DomainError as exc:
         typer.echo(exc.detail, err=True)
         raise typer.Exit(1) from exc
 
@@ -250,7 +250,7 @@ def client_create(
     tenant: TenantOption = SHARED_POOL,
 ) -> None:
     """Register an OAuth client. A confidential client's secret is printed once, only now."""
-    from petstore.core.problems import Problem
+    from petstore.core.errors import DomainError
     from petstore.oauth import service as clients
 
     spec = clients.ClientSpec(
@@ -273,7 +273,7 @@ def client_create(
 
     try:
         asyncio.run(create())
-    except Problem as exc:
+    except DomainError as exc:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])
         typer.echo(f"invalid: {detail or exc.detail}", err=True)
         raise typer.Exit(2) from exc

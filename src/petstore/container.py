@@ -56,6 +56,13 @@ class Container(Plumbing):
     fingerprint_key: bytes = b""
     oauth_sessions: Sessions | None = None
 
+    @property
+    def browser_sessions(self) -> Sessions:
+        """The OAuth pages' cookie signer (made once the signing key is loaded)."""
+        if self.oauth_sessions is None:
+            raise RuntimeError("the application's lifespan has not started")
+        return self.oauth_sessions
+
 
 def _chat_upstream(settings: Settings) -> UpstreamChat | None:
     if not settings.chat_base_url:

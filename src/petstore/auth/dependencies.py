@@ -15,6 +15,7 @@ from petstore.auth import service
 from petstore.auth.principal import Principal
 from petstore.auth.scopes import ALL_SCOPES, Role
 from petstore.auth.tokens import InvalidToken, TokenClaims, TokenService
+from petstore.container import container_of
 from petstore.core.database import SessionDep
 from petstore.core.problems import forbidden, unauthorized
 from petstore.core.tenancy import TenantDep
@@ -64,8 +65,8 @@ async def _principal(
     request: Request, session: AsyncSession, tenant: str, *, sandbox_anonymous: bool
 ) -> Principal | None:
     """The caller, ``None`` when anonymous; raises 401 for a bad token in strict mode."""
-    settings = request.app.state.settings
-    claims = verified_claims(request.scope, request.app.state.tokens)
+    settings = container_of(request.app).settings
+    claims = verified_claims(request.scope, container_of(request.app).tokens)
     sandbox = settings.auth_mode == "sandbox"
     if isinstance(claims, TokenClaims):
         if await service.is_revoked(session, claims.jti, claims.client_id):
@@ -91,7 +92,7 @@ async def _principal(
     elif claims is None and has_authorization_header(request) and not sandbox:
         raise unauthorized("The Authorization header must be 'Bearer <token>'.")
     if sandbox and (claims is not None or has_authorization_header(request) or sandbox_anonymous):
-        demo = await service.sandbox_demo_user(session, request.app.state.passwords, tenant)
+        demo = await service.sandbox_demo_user(session, container_of(request.app).passwords, tenant)
         return Principal(
             user_id=demo.id,
             username=demo.username,

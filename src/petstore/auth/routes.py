@@ -11,6 +11,7 @@ from petstore.auth import service
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
 from petstore.auth.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
+from petstore.container import container_of
 from petstore.core.database import SessionDep
 from petstore.core.ids import rfc3339, utcnow
 from petstore.core.openapi_meta import responses_for
@@ -46,7 +47,7 @@ def _no_store(body: dict[str, Any]) -> Response:
 async def _login(
     request: Request, session: SessionDep, tenant: str, body: LoginRequest
 ) -> Response:
-    state = request.app.state
+    state = container_of(request.app)
     pair = await service.login(
         session,
         passwords=state.passwords,
@@ -108,7 +109,7 @@ async def login(
 async def refresh_token(
     request: Request, session: SessionDep, tenant: TenantDep, body: RefreshRequest
 ) -> Response:
-    state = request.app.state
+    state = container_of(request.app)
     pair = await service.refresh(
         session,
         tokens=state.tokens,
@@ -145,5 +146,5 @@ async def logout(
 )
 async def jwks(request: Request) -> Response:
     return JsonResponse(
-        request.app.state.keys.jwks(), headers={"Cache-Control": "public, max-age=300"}
+        container_of(request.app).keys.jwks(), headers={"Cache-Control": "public, max-age=300"}
     )

@@ -13,6 +13,7 @@ from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
 from petstore.chat import service
 from petstore.chat.schemas import ChatCompletion, ChatRequest
+from petstore.container import container_of
 from petstore.core.database import SessionDep, reads_only
 from petstore.core.links import base_url
 from petstore.core.openapi_meta import responses_for
@@ -71,7 +72,7 @@ async def create_chat_completion(
     tenant: TenantDep,
     body: Annotated[ChatRequest, Body(examples=[EXAMPLE])],
 ) -> Response:
-    upstream = request.app.state.chat_upstream
+    upstream = container_of(request.app).chat_upstream
     base = base_url(request)
     if not body.stream:
         completion = await service.complete(session, tenant, body, base, upstream)

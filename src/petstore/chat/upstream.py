@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from petstore.chat.schemas import ChatRequest
-from petstore.core.problems import Problem
+from petstore.core.errors import DependencyFailed, DependencyTimedOut
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +28,12 @@ class UpstreamReply:
     completion_tokens: int | None
 
 
-def bad_gateway(detail: str) -> Problem:
-    return Problem(502, f"The language model failed: {detail}")
+def bad_gateway(detail: str) -> DependencyFailed:
+    return DependencyFailed(f"The language model failed: {detail}")
 
 
-def gateway_timeout() -> Problem:
-    return Problem(504, "The language model did not answer in time.")
+def gateway_timeout() -> DependencyTimedOut:
+    return DependencyTimedOut("The language model did not answer in time.")
 
 
 FINISH = {"stop": "STOP", "length": "LENGTH", "content_filter": "CONTENT_FILTER"}

@@ -89,10 +89,16 @@ class UnsupportedMedia(DomainError):
     code = "UNSUPPORTED_MEDIA"
 
 
-class Unavailable(DomainError):
-    """Something the operation depends on did not answer in time or answered wrongly."""
+class DependencyFailed(DomainError):
+    """A service outside this server that the operation needs answered wrongly."""
 
-    code = "UNAVAILABLE"
+    code = "DEPENDENCY_FAILED"
+
+
+class DependencyTimedOut(DomainError):
+    """A service outside this server that the operation needs did not answer in time."""
+
+    code = "DEPENDENCY_TIMED_OUT"
 
 
 def not_found(kind: str, ident: object) -> NotFound:

@@ -88,7 +88,8 @@ STATUS_OF: dict[type[errors.DomainError], int] = {
     errors.PaymentDeclined: 402,
     errors.TooLarge: 413,
     errors.UnsupportedMedia: 415,
-    errors.Unavailable: 503,
+    errors.DependencyFailed: 502,
+    errors.DependencyTimedOut: 504,
 }
 UNAUTHENTICATED_HEADERS = {"WWW-Authenticate": 'Bearer realm="petstore"'}
 

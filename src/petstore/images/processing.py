@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from petstore.core.problems import Problem
+from petstore.core.errors import DomainError, InvalidInput, UnsupportedMedia
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -40,13 +40,12 @@ class Processed:
     thumbnail: Encoded
 
 
-def unsupported(detail: str) -> Problem:
-    return Problem(415, detail)
+def unsupported(detail: str) -> UnsupportedMedia:
+    return UnsupportedMedia(detail)
 
 
-def invalid(detail: str) -> Problem:
-    return Problem(
-        422,
+def invalid(detail: str) -> InvalidInput:
+    return InvalidInput(
         detail,
         errors=[{"field": "file", "message": detail, "code": "invalid_image"}],
     )
@@ -119,7 +118,7 @@ def _open(data: bytes) -> Image.Image:
             image.verify()  # structure and checksums
             image = Image.open(io.BytesIO(data))
             image.load()  # decode everything: truncated files fail here
-        except Problem:
+        except DomainError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise invalid("The image has too many pixels.") from exc

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from petstore.container import container_of
 from petstore.core.database import SessionDep
 from petstore.core.links import base_url
 from petstore.core.openapi_meta import responses_for
@@ -104,7 +105,7 @@ async def _read_upload(request: Request, max_bytes: int) -> tuple[bytes, str | N
     openapi_extra={"requestBody": UPLOAD_BODY},
 )
 async def upload_image(request: Request, pet: PetForWrite, session: SessionDep) -> Response:
-    state = request.app.state
+    state = container_of(request.app)
     data, metadata = await _read_upload(request, state.settings.max_image_bytes)
     base = base_url(request)
     image = await service.add_image(
@@ -148,7 +149,7 @@ async def get_image(
     headers = {"ETag": etag, "Cache-Control": "public, max-age=31536000, immutable"}
     if request.headers.get("if-none-match") in (etag, f"W/{etag}", "*"):
         return Response(status_code=304, headers=headers)
-    data = await request.app.state.storage.get(key)
+    data = await container_of(request.app).storage.get(key)
     if data is None:
         raise Problem(404, "The image's file is missing from storage.")
     return Response(data, media_type=image.content_type, headers=headers)
@@ -165,7 +166,7 @@ async def get_image(
 async def delete_image(
     request: Request, pet: PetForWrite, session: SessionDep, image_id: ImageId
 ) -> Response:
-    state = request.app.state
+    state = container_of(request.app)
     image = await service.get_image(session, pet.tenant, pet.id, image_id)
     await service.delete_image(session, state.sessionmaker, state.storage, pet, image)
     return no_content()

@@ -15,8 +15,8 @@ import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.database import Callback, on_commit, on_rollback
+from petstore.core.errors import conflict, not_found
 from petstore.core.ids import new_id, utcnow
-from petstore.core.problems import conflict, not_found
 from petstore.images import repository
 from petstore.images.models import PetImage
 from petstore.images.processing import process

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from petstore.auth import service as auth_service
+from petstore.container import container_of
 from petstore.core.links import base_url
 from petstore.core.problems import Problem
 from petstore.oauth import protocol, service, templates
@@ -88,7 +89,7 @@ def _with_cookie(
 ) -> Response:
     """Set the session cookie when the session is new (first visit, sign-in, switch)."""
     if fresh:
-        sessions: Sessions = request.app.state.oauth_sessions
+        sessions: Sessions = container_of(request.app).browser_sessions
         sessions.set_cookie(response, session, base_url(request).startswith("https://"))
     return response
 
@@ -105,7 +106,7 @@ async def _sign_in(
     request: Request, session: AsyncSession, tenant: str, form: FormData
 ) -> User | Problem:
     """The login's own check (same throttle, same timing for unknown usernames)."""
-    state = request.app.state
+    state = container_of(request.app)
     try:
         return await auth_service.authenticate(
             session,
@@ -216,7 +217,7 @@ async def authorize(request: Request, session: AsyncSession, form: FormData | No
     flow = await run(session, ctx, lambda server: server.consent_flow(oauth_request))
     if isinstance(flow, OAuth2Error):
         return authorize_error(flow)
-    sessions: Sessions = request.app.state.oauth_sessions
+    sessions: Sessions = container_of(request.app).browser_sessions
     existing = sessions.read(request)
     if form is not None and not sessions.csrf_ok(existing, _form_text(form, CSRF_FIELD)):
         return csrf_refused()
@@ -278,7 +279,7 @@ def device_form(request: Request) -> Response:
     """``GET /device``: the form for the code a device shows (prefilled from the link)."""
     if protocol.insecure(request):
         return insecure_page()
-    sessions: Sessions = request.app.state.oauth_sessions
+    sessions: Sessions = container_of(request.app).browser_sessions
     bs, fresh = sessions.current(request)
     code = normalise_user_code(request.query_params.get("user_code", ""))[:16]
     csrf = sessions.csrf_token(bs)
@@ -334,7 +335,7 @@ async def device_submit(request: Request, session: AsyncSession) -> Response:
     page started may post (CSRF), and wrong codes spend the IP's budget."""
     if protocol.insecure(request):
         return insecure_page()
-    sessions: Sessions = request.app.state.oauth_sessions
+    sessions: Sessions = container_of(request.app).browser_sessions
     form = await request.form()
     bs = sessions.read(request)
     if bs is None or not sessions.csrf_ok(bs, _form_text(form, CSRF_FIELD)):
@@ -368,7 +369,7 @@ async def _device_lookup(
     form: FormData,
 ) -> _DevicePages | Response:
     """The pending authorization of the code entered, or the page that refuses it."""
-    throttle: DeviceThrottle = request.app.state.device_throttle
+    throttle: DeviceThrottle = container_of(request.app).device_throttle
     ip = _client_ip(request)
     if await throttle.locked(ip):
         return _too_many(

@@ -13,6 +13,7 @@ from authlib.oauth2.rfc6749 import InsecureTransportError, InvalidRequestError
 from fastapi import Request
 from starlette.responses import Response
 
+from petstore.container import container_of
 from petstore.core.links import base_url
 from petstore.core.responses import JsonResponse
 from petstore.oauth.server import Context, HttpRequest, Reply
@@ -22,7 +23,7 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 
 def context(request: Request) -> Context:
     """What Authlib's callbacks need of the app for this request."""
-    state = request.app.state
+    state = container_of(request.app)
     return Context(settings=state.settings, tokens=state.tokens, base_url=base_url(request))
 
 

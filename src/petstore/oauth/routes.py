@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from petstore.auth.scopes import ALL_SCOPES
+from petstore.container import container_of
 from petstore.core.database import SessionDep
 from petstore.core.links import base_url
 from petstore.core.responses import JsonResponse
@@ -144,5 +145,5 @@ def metadata(base: str, settings: Settings) -> dict[str, Any]:
     response_model=AuthorizationServerMetadata,
 )
 async def authorization_server_metadata(request: Request) -> Response:
-    body = metadata(base_url(request), request.app.state.settings)
+    body = metadata(base_url(request), container_of(request.app).settings)
     return JsonResponse(body, headers={"Cache-Control": "public, max-age=300"})

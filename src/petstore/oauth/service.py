@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
 from petstore.auth.service import hash_token, revoke_client_tokens
+from petstore.core.errors import forbidden, not_found, validation_failed
 from petstore.core.ids import new_id, utcnow
-from petstore.core.problems import forbidden, not_found, validation_failed
 from petstore.core.ratelimit import RateLimitStore
 from petstore.core.settings import Settings
 from petstore.oauth import repository

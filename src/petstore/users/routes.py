@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
+from petstore.container import container_of
 from petstore.core.database import SessionDep
 from petstore.core.ids import rfc3339
 from petstore.core.links import absolute, base_url
@@ -99,7 +100,7 @@ async def create_user(
     tenant: TenantDep,
     body: Annotated[UserCreate, Body(examples=[SIGN_UP_EXAMPLE])],
 ) -> Response:
-    user = await service.sign_up(session, request.app.state.passwords, tenant, body)
+    user = await service.sign_up(session, container_of(request.app).passwords, tenant, body)
     return created_response(
         request, user_payload(user, base_url(request)), absolute(request, f"/v1/users/{user.id}")
     )
@@ -150,7 +151,7 @@ async def update_user(
 ) -> Response:
     base = base_url(request)
     require_if_match(request, user_payload(user, base))
-    await service.update_user(session, request.app.state.passwords, user, body)
+    await service.update_user(session, container_of(request.app).passwords, user, body)
     return resource_response(request, user_payload(user, base))
 
 

@@ -15,8 +15,8 @@ from petstore.auth.passwords import Passwords
 from petstore.auth.principal import Principal
 from petstore.auth.scopes import Role
 from petstore.auth.service import revoke_everything_of
+from petstore.core.errors import FieldError, InvalidInput, conflict, not_found
 from petstore.core.ids import new_id, utcnow
-from petstore.core.problems import Problem, conflict, not_found
 from petstore.users import repository
 from petstore.users.models import User
 from petstore.users.schemas import UserCreate, UserUpdate
@@ -88,7 +88,7 @@ async def update_user(
         f for f in ("username", "email", "password") if f in fields and getattr(data, f) is None
     ]
     if nulled:
-        raise Problem(422, "These fields cannot be null.", errors=[_null_error(f) for f in nulled])
+        raise InvalidInput("These fields cannot be null.", errors=[_null_error(f) for f in nulled])
     await _ensure_available(session, user.tenant, data.username, data.email, exclude=user.id)
     if data.username is not None:
         user.username = data.username
@@ -110,7 +110,7 @@ async def update_user(
     return user
 
 
-def _null_error(field: str) -> dict[str, str]:
+def _null_error(field: str) -> FieldError:
     return {"field": field, "message": "may not be null", "code": "null_not_allowed"}
 
 

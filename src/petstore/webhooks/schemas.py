@@ -11,8 +11,8 @@ from pydantic.json_schema import SkipJsonSchema
 from petstore.core.ids import rfc3339
 from petstore.core.schemas import UPPERCASE, InputModel, OutputModel
 from petstore.core.tenancy import tenant_id_out
-from petstore.webhooks.models import Delivery, DeliveryAttempt, WebhookSubscription
 from petstore.events import CATALOGUE
+from petstore.webhooks.models import Delivery, DeliveryAttempt, WebhookSubscription
 from petstore.webhooks.repository import ALL_EVENTS
 
 EventName = Literal[
