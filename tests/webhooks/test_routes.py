@@ -18,23 +18,18 @@ import pytest
 from fastapi import FastAPI
 
 from petstore.webhooks.delivery import DeliveryWorker
-from tests.conftest import (
-    Account,
-    AccountFactory,
-    assert_problem,
-    fast_settings,
-    make_client,
-)
-from tests.webhooks.support import (
+from tests.support.accounts import Account, AccountFactory, account_in
+from tests.support.apps import make_client, running_app
+from tests.support.problems import assert_problem
+from tests.support.settings import fast_settings
+from tests.support.webhooks import (
     MERGE_PATCH,
     RFC3339,
     SECRET_PREFIX,
     Receiver,
     Reply,
-    account_in,
     deliver_until,
     deliveries_of,
-    running_app,
     settle,
     signed_with,
     subscribe,
