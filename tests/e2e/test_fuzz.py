@@ -2,7 +2,7 @@
 
 Sources: schemathesis in negative mode (data that violates the schema, for every operation),
 a corpus of known-nasty inputs applied to every operation, raw HTTP bytes no client library
-would send, and hypothesis-generated requests over the real routes (see tests/e2e/fuzzing.py).
+would send, and hypothesis-generated requests over the real routes (see tests/support/fuzzing.py).
 The verdict: no answer is a 5xx, every well-formed request gets an answer, the server stays
 healthy and ready, and its log holds no traceback. Runs on SQLite and on PostgreSQL, whose
 stricter types and text rules find different bugs (a NUL character, for one).

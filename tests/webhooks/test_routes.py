@@ -3,7 +3,7 @@ test events, the delivery log, owner-or-staff access, tenancy, validation and th
 
 Deliveries go to a real HTTP receiver on 127.0.0.1 (``Receiver``), signatures are checked with
 the public Standard Webhooks algorithm. Shared helpers live in
-``tests/webhooks/support.py``, fixtures in ``tests/webhooks/conftest.py``.
+``tests/support/webhooks.py``, fixtures in ``tests/webhooks/conftest.py``.
 """
 
 from __future__ import annotations
