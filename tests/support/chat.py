@@ -25,12 +25,14 @@ def ask(*texts: str, **fields: Any) -> dict[str, Any]:
 
 
 def conversation(*turns: tuple[str, str], **fields: Any) -> dict[str, Any]:
+    """A conversation of ``(role, content)`` turns, for tests of roles and follow-ups."""
     return {"messages": [{"role": role, "content": content} for role, content in turns], **fields}
 
 
 async def complete(
     client: httpx.AsyncClient, account: Account, body: dict[str, Any]
 ) -> dict[str, Any]:
+    """A complete (non-streamed) answer, asserted to be a JSON 201."""
     response = await client.post(URL, json=body, headers=account.auth)
     assert response.status_code == 201, response.text
     assert response.headers["content-type"].startswith("application/json")
@@ -39,6 +41,7 @@ async def complete(
 
 
 def content_of(completion: dict[str, Any]) -> str:
+    """The text of the first choice: what the advisor said."""
     text: str = completion["choices"][0]["message"]["content"]
     return text
 

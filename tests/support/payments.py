@@ -45,10 +45,12 @@ _TOKEN = re.compile(r"[0-9A-Za-z_.-]+")
 
 
 def tokens(textual: str) -> set[str]:
+    """The tokens of ``textual``: a CVC counts as found only as a whole token."""
     return set(_TOKEN.findall(textual))
 
 
 def card(number: str, cvc: str = CVC, **extra: Any) -> dict[str, Any]:
+    """A card payment source in the schema's vocabulary, by ``HOLDER``."""
     return {
         "object": "card",
         "name": HOLDER,
@@ -61,6 +63,7 @@ def card(number: str, cvc: str = CVC, **extra: Any) -> dict[str, Any]:
 
 
 def bank(number: str, **extra: Any) -> dict[str, Any]:
+    """A bank-account payment source, by ``HOLDER``."""
     return {
         "object": "bank_account",
         "accountHolderName": HOLDER,

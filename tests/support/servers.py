@@ -34,6 +34,7 @@ FAST_ARGON2 = {
 
 
 def free_port() -> int:
+    """A port nothing listens on right now: for a server, or a receiver that is down."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -41,6 +42,8 @@ def free_port() -> int:
 
 @dataclass
 class RunningServer:
+    """A ``petstore serve`` process: where it answers, its environment and its log."""
+
     base_url: str
     env: dict[str, str]
     process: subprocess.Popen[bytes]
@@ -58,6 +61,7 @@ def server_client(base_url: str, tenant: str, timeout: float = 30) -> httpx.Clie
 
 
 def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    """Run the ``petstore`` CLI as an operator would; its output (a failure raises)."""
     result = subprocess.run(
         [str(VENV_BIN / "petstore"), *args],
         env=env,
@@ -72,6 +76,8 @@ def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a server process on ``database_url``: cheap hashing, no rate
+    limits in the way, and no ``PETSTORE_`` setting leaking in from the test run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PETSTORE_")}
     env.update(FAST_ARGON2)
     env.update(

@@ -182,6 +182,7 @@ def verify_signed(hit: Hit, secret: str) -> dict[str, Any]:
 
 
 def signed_with(hit: Hit, secret: str) -> bool:
+    """Whether ``hit`` verifies with ``secret`` (for rotation: old or new secret)."""
     try:
         Webhook(secret).verify(hit.body, hit.headers)
     except WebhookVerificationError:
@@ -235,6 +236,7 @@ async def subscribe(
     events: tuple[str, ...] | list[str] = ("*",),
     **extra: Any,
 ) -> dict[str, Any]:
+    """A webhook subscription of ``account`` to ``url`` (asserted created); its body."""
     response = await client.post(
         "/v1/webhooks", json={"url": url, "events": list(events), **extra}, headers=account.auth
     )
@@ -246,6 +248,7 @@ async def subscribe(
 async def deliveries_of(
     client: httpx.AsyncClient, account: Account, sub_id: str
 ) -> list[dict[str, Any]]:
+    """The delivery log of a subscription, as its owner sees it."""
     response = await client.get(f"/v1/webhooks/{sub_id}/deliveries", headers=account.auth)
     assert response.status_code == 200, response.text
     data: list[dict[str, Any]] = response.json()["data"]
