@@ -7,39 +7,19 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from petstore.app import create_app
-from tests.conftest import (
-    PASSWORD,
-    Account,
-    AccountFactory,
-    assert_problem,
-    fast_settings,
-    make_client,
-)
+from tests.support.accounts import PASSWORD, Account, AccountFactory, bearer, login, sign_up
+from tests.support.apps import make_client, running_app
+from tests.support.problems import assert_problem
+from tests.support.settings import fast_settings
 
 RFC3339_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 LOGIN_PATHS = ["/v1/auth/tokens", "/v1/login"]
 THROTTLE = 3
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-async def login(
-    client: httpx.AsyncClient,
-    username: str,
-    password: str,
-    path: str = "/v1/auth/tokens",
-    **extra: Any,
-) -> httpx.Response:
-    return await client.post(path, json={"username": username, "password": password, **extra})
 
 
 async def me_status(client: httpx.AsyncClient, token: str) -> int:
@@ -137,8 +117,7 @@ async def throttled_app(database_url: str) -> AsyncIterator[FastAPI]:
         login_failures_per_username=THROTTLE,
         login_failure_window_seconds=1_000_000,
     )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
+    async with running_app(settings) as application:
         yield application
 
 
@@ -146,16 +125,6 @@ async def throttled_app(database_url: str) -> AsyncIterator[FastAPI]:
 async def throttled(throttled_app: FastAPI, tenant: str) -> AsyncIterator[httpx.AsyncClient]:
     async with make_client(throttled_app, tenant) as c:
         yield c
-
-
-async def sign_up(client: httpx.AsyncClient) -> str:
-    username = f"t{uuid.uuid4().hex[:12]}"
-    response = await client.post(
-        "/v1/users",
-        json={"username": username, "email": f"{username}@example.com", "password": PASSWORD},
-    )
-    assert response.status_code == 201, response.text
-    return username
 
 
 async def test_failed_logins_lock_the_username_even_for_the_right_password(

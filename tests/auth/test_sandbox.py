@@ -11,7 +11,10 @@ from pydantic import ValidationError
 
 from petstore.app import create_app
 from petstore.core.settings import Settings
-from tests.conftest import PET, Account, fast_settings, make_client
+from tests.support.accounts import Account
+from tests.support.apps import make_client
+from tests.support.pets import PET
+from tests.support.settings import fast_settings
 
 
 @pytest.fixture

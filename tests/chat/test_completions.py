@@ -6,141 +6,29 @@ own tenant, asks, and checks which pets are named. Streams are parsed by a real 
 
 from __future__ import annotations
 
-import json
-import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from httpx_sse import aconnect_sse
 
-from petstore.auth.scopes import Role
 from petstore.chat import tokenizer
-from petstore.users import service as users_service
-from petstore.users.schemas import UserCreate
-from tests.conftest import PASSWORD, PET, Account, AccountFactory, assert_problem, make_client
-
-URL = "/v1/chat/completions"
-COMPLETION_ID = re.compile(r"^chatcmpl_[a-z0-9]+$")
-MakePet = Callable[..., Awaitable[dict[str, Any]]]
-APARTMENT_DOG = "I'm looking for a small dog for an apartment under $300"
-
-
-def ask(*texts: str, **fields: Any) -> dict[str, Any]:
-    """A conversation of user messages (alternate roles with :func:`conversation`)."""
-    return {"messages": [{"role": "USER", "content": text} for text in texts], **fields}
-
-
-def conversation(*turns: tuple[str, str], **fields: Any) -> dict[str, Any]:
-    return {"messages": [{"role": role, "content": content} for role, content in turns], **fields}
-
-
-async def complete(
-    client: httpx.AsyncClient, account: Account, body: dict[str, Any]
-) -> dict[str, Any]:
-    response = await client.post(URL, json=body, headers=account.auth)
-    assert response.status_code == 201, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    data: dict[str, Any] = response.json()
-    return data
-
-
-def content_of(completion: dict[str, Any]) -> str:
-    text: str = completion["choices"][0]["message"]["content"]
-    return text
-
-
-@dataclass
-class Streamed:
-    """A parsed event stream: the chunk objects (without the ``[DONE]`` terminator)."""
-
-    chunks: list[dict[str, Any]]
-
-    @property
-    def deltas(self) -> list[str]:
-        return [
-            c["choices"][0]["delta"]["content"]
-            for c in self.chunks[1:-1]
-            if c["choices"][0]["delta"].get("content")
-        ]
-
-    @property
-    def text(self) -> str:
-        return "".join(self.deltas)
-
-    @property
-    def final(self) -> dict[str, Any]:
-        return self.chunks[-1]
-
-
-async def read_stream(
-    client: httpx.AsyncClient, body: dict[str, Any], headers: dict[str, str]
-) -> Streamed:
-    """POST with ``stream: true`` and parse the answer with httpx-sse; check the framing."""
-    data: list[str] = []
-    async with aconnect_sse(
-        client, "POST", URL, json={**body, "stream": True}, headers=headers
-    ) as source:
-        assert source.response.status_code == 201
-        assert source.response.headers["content-type"].startswith("text/event-stream")
-        async for event in source.aiter_sse():
-            assert event.event == "message"  # plain `data:` events
-            data.append(event.data)
-    assert data, "the stream was empty"
-    assert data[-1] == "[DONE]", data[-3:]
-    assert "[DONE]" not in data[:-1]
-    chunks = [_json(item) for item in data[:-1]]
-    assert len(chunks) >= 2
-    ident = chunks[0]["id"]
-    assert COMPLETION_ID.match(ident)
-    for chunk in chunks:
-        assert chunk["object"] == "chat.completion.chunk"
-        assert chunk["id"] == ident
-        assert chunk["model"] == chunks[0]["model"]
-        assert isinstance(chunk["created"], int)
-        assert len(chunk["choices"]) == 1
-        assert chunk["choices"][0]["index"] == 0
-    first = chunks[0]["choices"][0]
-    assert first["delta"]["role"] == "assistant"
-    assert first["finish_reason"] is None
-    for chunk in chunks[1:-1]:
-        choice = chunk["choices"][0]
-        assert set(choice["delta"]) == {"content"}
-        assert choice["finish_reason"] is None
-        assert "usage" not in chunk
-    last = chunks[-1]["choices"][0]
-    assert last["delta"] == {}
-    assert last["finish_reason"] in {"stop", "length", "content_filter"}
-    assert last["finishReason"] == last["finish_reason"].upper()
-    usage = chunks[-1]["usage"]
-    assert usage["promptTokens"] + usage["completionTokens"] == usage["totalTokens"]
-    return Streamed(chunks)
-
-
-def _json(data: str) -> dict[str, Any]:
-    parsed: dict[str, Any] = json.loads(data)
-    return parsed
-
-
-async def staff_in_other_tenant(app: FastAPI, tenant: str) -> Account:
-    username = f"s{uuid.uuid4().hex[:12]}"
-    data = UserCreate(username=username, email=f"{username}@example.com", password=PASSWORD)
-    async with app.state.sessionmaker() as session:
-        await users_service.sign_up(session, app.state.passwords, tenant, data, role=Role.STAFF)
-        await session.commit()
-    async with make_client(app, tenant) as other:
-        login = await other.post(
-            "/v1/auth/tokens", json={"username": username, "password": PASSWORD}
-        )
-    assert login.status_code == 200, login.text
-    tokens = login.json()
-    return Account(tokens["user"]["id"], username, PASSWORD, tokens["token"], "")
-
+from tests.support.accounts import Account, AccountFactory, account_in
+from tests.support.apps import make_client
+from tests.support.chat import (
+    APARTMENT_DOG,
+    COMPLETION_ID,
+    URL,
+    ask,
+    complete,
+    content_of,
+    conversation,
+    read_stream,
+)
+from tests.support.pets import MakePet, pet_in
+from tests.support.problems import assert_problem
 
 # --- the body ------------------------------------------------------------------------------
 
@@ -386,14 +274,8 @@ async def test_recommends_only_available_pets_of_the_tenant(
     await make_pet(name="Pimento", size="SMALL", price="450.00")
     await make_pet(name="Marmalade", species="CAT", breed=None, size="SMALL", price="90.00")
     other_tenant = str(uuid.uuid4())
-    other_staff = await staff_in_other_tenant(app, other_tenant)
-    async with make_client(app, other_tenant) as other:
-        created = await other.post(
-            "/v1/pets",
-            json={**PET, "name": "Nimbusor", "size": "SMALL", "price": "150.00"},
-            headers=other_staff.auth,
-        )
-        assert created.status_code == 201, created.text
+    other_staff = await account_in(app, other_tenant, staff=True)
+    await pet_in(app, other_staff, other_tenant, name="Nimbusor", size="SMALL", price="150.00")
 
     answer = content_of(await complete(client, user, ask(APARTMENT_DOG)))
     assert "Zephyrine" in answer

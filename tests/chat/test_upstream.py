@@ -11,7 +11,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,9 +22,10 @@ import pytest
 from fastapi import FastAPI
 from httpx_sse import connect_sse
 
-from petstore.app import create_app
 from petstore.chat import tokenizer
-from tests.chat.test_completions import (
+from tests.support.accounts import PASSWORD, Account, account_in
+from tests.support.apps import running_app
+from tests.support.chat import (
     APARTMENT_DOG,
     URL,
     ask,
@@ -32,12 +33,12 @@ from tests.chat.test_completions import (
     content_of,
     conversation,
     read_stream,
-    staff_in_other_tenant,
 )
-from tests.conftest import PASSWORD, PET, Account, assert_problem, fast_settings, make_client
-from tests.e2e.server import run_server, server_env
+from tests.support.pets import MakePet, pet_in
+from tests.support.problems import assert_problem
+from tests.support.servers import run_server, server_env
+from tests.support.settings import fast_settings
 
-MakePet = Callable[..., Awaitable[dict[str, Any]]]
 ANSWER_PIECES = ("Zephyrine", " would love", " your apartment", ".")
 ANSWER = "".join(ANSWER_PIECES)
 UPSTREAM_USAGE = {"prompt_tokens": 321, "completion_tokens": 17, "total_tokens": 338}
@@ -216,8 +217,7 @@ async def app(database_url: str, fake: FakeOpenAI) -> AsyncIterator[FastAPI]:
         chat_model="test-model",
         chat_timeout_seconds=1,
     )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
+    async with running_app(settings) as application:
         yield application
 
 
@@ -242,14 +242,8 @@ async def test_forwards_the_conversation_with_the_matching_available_pets(
     await make_pet(name="Quillon", size="SMALL", price="200.00", status="ADOPTED")
     await make_pet(name="Borealis", size="LARGE", price="900.00")
     other_tenant = str(uuid.uuid4())
-    other_staff = await staff_in_other_tenant(app, other_tenant)
-    async with make_client(app, other_tenant) as other:
-        created = await other.post(
-            "/v1/pets",
-            json={**PET, "name": "Nimbusor", "size": "SMALL", "price": "150.00"},
-            headers=other_staff.auth,
-        )
-        assert created.status_code == 201, created.text
+    other_staff = await account_in(app, other_tenant, staff=True)
+    await pet_in(app, other_staff, other_tenant, name="Nimbusor", size="SMALL", price="150.00")
 
     body = conversation(
         ("SYSTEM", "Answer in English."),

@@ -17,9 +17,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from petstore.app import create_app
 from petstore.core.database import CLIENT_TIMEOUT_MARGIN_SECONDS, create_engine
-from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_URL, assert_problem, fast_settings
+from tests.support.apps import running_app
+from tests.support.problems import assert_problem
+from tests.support.settings import POSTGRES_ADMIN_URL, POSTGRES_URL, fast_settings
 
 pytestmark = [
     pytest.mark.skipif(not POSTGRES_URL, reason="pool settings apply to PostgreSQL only"),
@@ -36,8 +37,7 @@ async def small_pool(database_url: str) -> AsyncIterator[FastAPI]:
     settings = fast_settings(
         database_url, db_pool_size=1, db_max_overflow=0, db_pool_timeout_seconds=0.5
     )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
+    async with running_app(settings) as application:
         yield application
 
 

@@ -19,8 +19,10 @@ import pytest
 from fastapi import FastAPI
 
 from petstore.app import create_app
-from tests.conftest import assert_problem, fast_settings, make_client
-from tests.e2e.server import free_port
+from tests.support.apps import make_client
+from tests.support.problems import assert_problem
+from tests.support.servers import free_port
+from tests.support.settings import fast_settings
 
 # A correctness bound against hangs (connect timeout 1 s, readiness limit 0.5 s), not a speed
 # target: without the timeouts these requests would wait for the silent server forever.

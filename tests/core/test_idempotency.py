@@ -14,7 +14,9 @@ import uuid
 
 import httpx
 
-from tests.conftest import PET, Account, AccountFactory, assert_problem
+from tests.support.accounts import Account, AccountFactory
+from tests.support.pets import PET
+from tests.support.problems import assert_problem
 
 
 def keyed(account: Account, key: str) -> dict[str, str]:

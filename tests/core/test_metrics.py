@@ -20,7 +20,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from petstore.core import metrics
 from petstore.core.database import create_engine
 from petstore.core.metrics_dir import ENV, metrics_directory
-from tests.conftest import PET, Account, fast_settings
+from tests.support.accounts import Account
+from tests.support.pets import PET
+from tests.support.settings import fast_settings
 
 REQUESTS = "petstore_http_requests_total"
 

@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.conftest import PET, Account, assert_problem
+from tests.support.accounts import Account
+from tests.support.pets import PET
+from tests.support.problems import assert_problem
 
 LIMIT = 1_048_576
 HEX32 = re.compile(r"^[0-9a-f]{32}$")

@@ -12,12 +12,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from petstore.app import create_app
 from petstore.auth.scopes import ROLE_SCOPES, Role
 from petstore.core.ratelimit import Budget, MemoryRateLimitStore
-from petstore.users import service as users_service
-from petstore.users.schemas import UserCreate
-from tests.conftest import PASSWORD, PROBLEM_BASE, Account, fast_settings, make_client
+from tests.support.accounts import Account, sign_up_directly
+from tests.support.apps import make_client, running_app
+from tests.support.problems import PROBLEM_BASE
+from tests.support.settings import fast_settings
 
 LIMIT = 3
 # Far longer than a test runs, so no window boundary can reset the counts halfway through.
@@ -94,8 +94,7 @@ async def limited_app(database_url: str) -> AsyncIterator[FastAPI]:
     settings = fast_settings(
         database_url, rate_limit_requests=LIMIT, rate_limit_window_seconds=LONG_WINDOW
     )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
+    async with running_app(settings) as application:
         yield application
 
 
@@ -108,10 +107,7 @@ async def limited(limited_app: FastAPI, tenant: str) -> AsyncIterator[httpx.Asyn
 async def direct_token(app: FastAPI, tenant: str) -> dict[str, str]:
     """A user and a token made without HTTP, so that no request is counted."""
     username = f"r{uuid.uuid4().hex[:12]}"
-    data = UserCreate(username=username, email=f"{username}@example.com", password=PASSWORD)
-    async with app.state.sessionmaker() as session:
-        user = await users_service.sign_up(session, app.state.passwords, tenant, data)
-        await session.commit()
+    user = await sign_up_directly(app, tenant, username)
     issued = app.state.tokens.issue(
         user_id=user.id,
         username=username,

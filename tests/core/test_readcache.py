@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -13,9 +12,8 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from petstore.core.readcache import ReadCacheMiddleware
-from tests.conftest import Account
-
-MakePet = Callable[..., Awaitable[dict[str, Any]]]
+from tests.support.accounts import Account
+from tests.support.pets import MakePet
 
 
 def _cache(app: FastAPI) -> ReadCacheMiddleware | None:

@@ -20,8 +20,10 @@ from petstore.app import create_app
 from petstore.core.ratelimit import RedisRateLimitStore
 from petstore.core.redis import RATE_LIMIT_PREFIX, create_redis
 from petstore.core.settings import Settings
-from tests.conftest import fast_settings, needs_redis, redis_database
-from tests.e2e.server import free_port
+from tests.support.apps import running_app
+from tests.support.databases import redis_database
+from tests.support.servers import free_port
+from tests.support.settings import fast_settings, needs_redis
 
 pytestmark = [needs_redis]
 
@@ -337,8 +339,7 @@ async def test_the_api_keeps_answering_and_limiting_while_redis_is_down(
         rate_limit_requests=3,
         rate_limit_window_seconds=1_000_000,
     )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
+    async with running_app(settings) as application:
         assert await application.state.redis.ping() is False
         (client,) = clients([application], tenant, random_ip())
         async with client:
@@ -357,8 +358,7 @@ async def test_readiness_fails_while_redis_is_down_and_recovers(
     settings = fast_settings(
         database_url, redis_url=SecretStr(proxy.url), redis_timeout_seconds=1.0
     )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
+    async with running_app(settings) as application:
         (client,) = clients([application], tenant, random_ip())
         async with client:
             ready = await client.get("/readyz")

@@ -37,9 +37,9 @@ import httpx
 import pytest
 import uvloop
 
-from tests.conftest import PASSWORD
-from tests.drills.seeding import seed
-from tests.e2e.server import RunningServer, create_staff, run_server, server_env
+from tests.support.accounts import PASSWORD
+from tests.support.seeding import seed
+from tests.support.servers import RunningServer, create_staff, run_server, server_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.e2e]
 

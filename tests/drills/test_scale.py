@@ -41,10 +41,10 @@ from petstore.pets import service as pets_service
 from petstore.pets.schemas import PetSearch
 from petstore.store import repository as orders
 from petstore.store import service as store_service
-from tests.conftest import PASSWORD
-from tests.drills.conftest import fresh_database
-from tests.drills.seeding import a_buyer, seed
-from tests.e2e.server import RunningServer, create_staff, run_server, server_env
+from tests.support.accounts import PASSWORD
+from tests.support.databases import fresh_drill_database
+from tests.support.seeding import a_buyer, seed
+from tests.support.servers import RunningServer, create_staff, run_server, server_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.e2e]
 
@@ -282,8 +282,8 @@ def test_reads_stay_within_twice_their_latency_at_1000_pets(tenant: str, tmp_pat
     assert buyer == a_buyer(BIG_ORDERS)
     neighbour_buyer = a_buyer(SMALL_ORDERS, salt="n")
     with contextlib.ExitStack() as stack:
-        small_url = stack.enter_context(fresh_database("scale_small"))
-        big_url = stack.enter_context(fresh_database("scale_big"))
+        small_url = stack.enter_context(fresh_drill_database("scale_small"))
+        big_url = stack.enter_context(fresh_drill_database("scale_big"))
         small_seed_s = asyncio.run(seed(small_url, tenant, 0, SMALL_PETS, 0, SMALL_ORDERS))
         big_seed_s = asyncio.run(seed(big_url, tenant, 0, BIG_PETS, 0, BIG_ORDERS))
         asyncio.run(seed(big_url, neighbour, 0, SMALL_PETS, 0, SMALL_ORDERS, salt="n"))

@@ -6,7 +6,6 @@ negative and positive data, auth, unsupported methods, stateful links), zero fai
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import subprocess
@@ -17,10 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from petstore.auth.passwords import Passwords
 from petstore.core.openapi_links import LINKS
-from petstore.users.schemas import UserCreate
-from tests.e2e.server import RunningServer, petstore, run_server, server_env
+from tests.support.servers import (
+    RunningServer,
+    create_staff_accounts,
+    petstore,
+    run_server,
+    server_env,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.contract]
 
@@ -31,32 +34,18 @@ STAFF_POOL = 300
 MAX_EXAMPLES = os.environ.get("PETSTORE_CONTRACT_MAX_EXAMPLES", "25")
 
 
-async def _create_staff_pool(database_url: str) -> None:
-    from petstore.auth.scopes import Role
-    from petstore.core.database import create_engine, create_sessionmaker
-    from petstore.users.service import sign_up
-    from tests.conftest import fast_settings
-
-    settings = fast_settings(database_url)
-    engine = create_engine(settings)
-    passwords = Passwords(settings)
-    async with create_sessionmaker(engine)() as session:
-        for i in range(STAFF_POOL):
-            data = UserCreate(
-                username=f"staff{i}", email=f"staff{i}@example.com", password=STAFF_PASSWORD
-            )
-            await sign_up(session, passwords, TENANT, data, role=Role.STAFF)
-        await session.commit()
-    await engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     root = tmp_path_factory.mktemp("contract")
     env = server_env(f"sqlite+aiosqlite:///{root / 'contract.db'}")
     petstore(env, "migrate")
     petstore(env, "seed", "--tenant", TENANT)
-    asyncio.run(_create_staff_pool(env["PETSTORE_DATABASE_URL"]))
+    create_staff_accounts(
+        env["PETSTORE_DATABASE_URL"],
+        TENANT,
+        [f"staff{i}" for i in range(STAFF_POOL)],
+        STAFF_PASSWORD,
+    )
     with run_server(env, root / "server.log") as running:
         yield running
 

@@ -4,8 +4,6 @@ flight; after a restart on the same database every event still arrives, with its
 
 from __future__ import annotations
 
-import asyncio
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,19 +13,23 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import (
-    PASSWORD,
-    PET,
-    POSTGRES_URL,
-    drop_postgres_database,
-    fresh_postgres_database,
+from tests.support.accounts import PASSWORD, auth_of, login
+from tests.support.databases import empty_database
+from tests.support.pets import PET
+from tests.support.servers import (
+    create_staff,
+    free_port,
+    petstore,
+    run_server,
+    server_client,
+    server_env,
+    wait_for,
 )
-from tests.e2e.server import create_staff, free_port, petstore, run_server, server_env, wait_for
-from tests.webhooks.support import Receiver, Reply, verify_signed
+from tests.support.settings import DATABASES
+from tests.support.webhooks import Receiver, Reply, verify_signed
 
 pytestmark = [pytest.mark.e2e]
 
-BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 STAFF = "crashstaff"
 PETS = 12
 ORDERS = 6
@@ -36,45 +38,27 @@ SLOW_ANSWER_SECONDS = 3.0
 TENANT = str(uuid.uuid4())
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=DATABASES)
 def env(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, str]]:
     """A migrated database with one staff account, and the server's environment for it."""
     root = tmp_path_factory.mktemp(f"crash-{request.param}")
-    db_name = f"petstore_crash_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{root / 'crash.db'}"
-    else:
-        url = asyncio.run(fresh_postgres_database(db_name))
-    environment = server_env(
-        url,
-        PETSTORE_OUTBOUND_ALLOW="127.0.0.0/8",
-        # Quick retries, and enough of them (30 s) that no delivery runs out of attempts and
-        # goes FAILED while a busy machine is still creating the pets and orders of step (a).
-        PETSTORE_WEBHOOK_RETRY_SCHEDULE=",".join(["0"] + ["0.5"] * 60),
-        PETSTORE_WEBHOOK_LEASE_SECONDS="2",
-        PETSTORE_WORKER_POLL_SECONDS="0.2",
-        PETSTORE_WORKER_ENABLED="true",
-    )
-    environment["CRASH_TEST_ROOT"] = str(root)
-    petstore(environment, "migrate")
-    create_staff(environment, STAFF, PASSWORD, TENANT)
-    try:
+    with empty_database(request.param, root, "crash") as url:
+        environment = server_env(
+            url,
+            PETSTORE_OUTBOUND_ALLOW="127.0.0.0/8",
+            # Quick retries, and enough of them (30 s) that no delivery runs out of attempts and
+            # goes FAILED while a busy machine is still creating the pets and orders of step (a).
+            PETSTORE_WEBHOOK_RETRY_SCHEDULE=",".join(["0"] + ["0.5"] * 60),
+            PETSTORE_WEBHOOK_LEASE_SECONDS="2",
+            PETSTORE_WORKER_POLL_SECONDS="0.2",
+            PETSTORE_WORKER_ENABLED="true",
+        )
+        environment["CRASH_TEST_ROOT"] = str(root)
+        petstore(environment, "migrate")
+        create_staff(environment, STAFF, PASSWORD, TENANT)
         yield environment
-    finally:
-        if request.param == "postgres":
-            asyncio.run(drop_postgres_database(db_name))
-
-
-def api(base_url: str) -> httpx.Client:
-    return httpx.Client(base_url=base_url, headers={"X-Tenant-ID": TENANT}, timeout=30)
-
-
-def login(client: httpx.Client) -> dict[str, str]:
-    response = client.post("/v1/auth/tokens", json={"username": STAFF, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
 def deliveries(client: httpx.Client, auth: dict[str, str], sub_id: str) -> list[dict[str, Any]]:
@@ -90,8 +74,11 @@ def test_deliveries_survive_a_crash_mid_flight(env: dict[str, str]) -> None:
     hook_url = f"http://127.0.0.1:{port}/hooks/crash"
 
     # (a) The receiver is down: events pile up with failed attempts.
-    with run_server(env, root / "first.log") as first, api(first.base_url) as client:
-        auth = login(client)
+    with (
+        run_server(env, root / "first.log") as first,
+        server_client(first.base_url, TENANT) as client,
+    ):
+        auth = auth_of(login(client, STAFF))
         created = client.post("/v1/webhooks", json={"url": hook_url, "events": ["*"]}, headers=auth)
         assert created.status_code == 201, created.text
         sub_id, secret = created.json()["id"], created.json()["secret"]
@@ -134,9 +121,9 @@ def test_deliveries_survive_a_crash_mid_flight(env: dict[str, str]) -> None:
     with (
         Receiver(port=port) as healthy,
         run_server(env, root / "second.log") as second,
-        api(second.base_url) as client,
+        server_client(second.base_url, TENANT) as client,
     ):
-        auth = login(client)
+        auth = auth_of(login(client, STAFF))
 
         def everything_arrived() -> bool | None:
             arrived = {hit.webhook_id for hit in healthy.hits()}

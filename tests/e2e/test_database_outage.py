@@ -26,9 +26,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.conftest import PASSWORD, PET, POSTGRES_URL
-from tests.e2e.postgres_cluster import PostgresCluster, find_bindir
-from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
+from tests.support.accounts import PASSWORD
+from tests.support.pets import PET
+from tests.support.postgres_cluster import PostgresCluster, find_bindir
+from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
+from tests.support.settings import POSTGRES_URL
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

@@ -2,7 +2,7 @@
 
 Sources: schemathesis in negative mode (data that violates the schema, for every operation),
 a corpus of known-nasty inputs applied to every operation, raw HTTP bytes no client library
-would send, and hypothesis-generated requests over the real routes (see tests/e2e/fuzzing.py).
+would send, and hypothesis-generated requests over the real routes (see tests/support/fuzzing.py).
 The verdict: no answer is a 5xx, every well-formed request gets an answer, the server stays
 healthy and ready, and its log holds no traceback. Runs on SQLite and on PostgreSQL, whose
 stricter types and text rules find different bugs (a NUL character, for one).
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import time
@@ -29,10 +28,9 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
-from petstore.auth.passwords import Passwords
-from petstore.users.schemas import UserCreate
-from tests.conftest import PASSWORD, PET, POSTGRES_URL, fast_settings, fresh_postgres_database
-from tests.e2e.fuzzing import (
+from tests.support.accounts import PASSWORD, auth_of, login
+from tests.support.databases import empty_database
+from tests.support.fuzzing import (
     Operation,
     Request,
     Tally,
@@ -43,11 +41,19 @@ from tests.e2e.fuzzing import (
     raw_cases,
     send_raw,
 )
-from tests.e2e.server import RunningServer, petstore, run_server, server_env
+from tests.support.pets import PET
+from tests.support.servers import (
+    RunningServer,
+    create_staff_accounts,
+    petstore,
+    run_server,
+    server_client,
+    server_env,
+)
+from tests.support.settings import DATABASES
 
 pytestmark = [pytest.mark.e2e]
 
-BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 TENANT = str(uuid.uuid4())
 STAFF = "fuzzstaff"
 STAFF_ACCOUNTS = 2  # one for the corpus and hypothesis, one for schemathesis
@@ -57,55 +63,22 @@ SCHEMATHESIS_MAX_EXAMPLES = "8"
 CONCURRENCY = 4
 
 
-async def _create_staff(database_url: str) -> None:
-    from petstore.auth.scopes import Role
-    from petstore.core.database import create_engine, create_sessionmaker
-    from petstore.users.service import sign_up
-
-    config = fast_settings(database_url)
-    engine = create_engine(config)
-    passwords = Passwords(config)
-    async with create_sessionmaker(engine)() as session:
-        for i in range(STAFF_ACCOUNTS):
-            data = UserCreate(
-                username=f"{STAFF}{i}", email=f"{STAFF}{i}@example.com", password=PASSWORD
-            )
-            await sign_up(session, passwords, TENANT, data, role=Role.STAFF)
-        await session.commit()
-    await engine.dispose()
-
-
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=DATABASES)
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningServer]:
     root = tmp_path_factory.mktemp(f"fuzz-{request.param}")
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{root / 'fuzz.db'}"
-    else:
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        url = asyncio.run(fresh_postgres_database(f"petstore_fuzz_{worker}"))
-    env = server_env(url, PETSTORE_OUTBOUND_ALLOW="127.0.0.0/8", PETSTORE_LOG_LEVEL="WARNING")
-    petstore(env, "migrate")
-    petstore(env, "seed", "--pets", "20", "--tenant", TENANT)
-    asyncio.run(_create_staff(url))
-    with run_server(env, root / "server.log") as running:
-        yield running
-
-
-def login(base_url: str, username: str = f"{STAFF}0") -> dict[str, str]:
-    response = httpx.post(
-        f"{base_url}/v1/auth/tokens",
-        json={"username": username, "password": PASSWORD},
-        headers={"X-Tenant-ID": TENANT},
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+    with empty_database(request.param, root, "fuzz") as url:
+        env = server_env(url, PETSTORE_OUTBOUND_ALLOW="127.0.0.0/8", PETSTORE_LOG_LEVEL="WARNING")
+        petstore(env, "migrate")
+        petstore(env, "seed", "--pets", "20", "--tenant", TENANT)
+        create_staff_accounts(url, TENANT, [f"{STAFF}{i}" for i in range(STAFF_ACCOUNTS)], PASSWORD)
+        with run_server(env, root / "server.log") as running:
+            yield running
 
 
 def make_targets(base_url: str, auth: dict[str, str]) -> Targets:
-    with httpx.Client(base_url=base_url, headers={"X-Tenant-ID": TENANT}, timeout=30) as client:
+    with server_client(base_url, TENANT) as client:
         pet = client.post("/v1/pets", json=PET, headers=auth)
         assert pet.status_code == 201, pet.text
         for_order = client.post("/v1/pets", json=PET, headers=auth)
@@ -224,7 +197,8 @@ def run_schemathesis(server: RunningServer, workdir: Path, tally: Tally) -> str:
     One token for the whole run: negative data does not reach a valid user id, and where an
     operation has nothing but its credentials to get wrong, schemathesis sends bad ones.
     """
-    auth = login(server.base_url, f"{STAFF}1")
+    with server_client(server.base_url, TENANT) as client:
+        auth = auth_of(login(client, f"{STAFF}1"))
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
         "run",
@@ -268,7 +242,8 @@ def test_ten_thousand_bad_requests(server: RunningServer, tmp_path: Path) -> Non
     tally = Tally()
     document = httpx.get(f"{server.base_url}/v1/openapi.json", timeout=60).json()
     ops = operations(document)
-    auth = login(server.base_url)
+    with server_client(server.base_url, TENANT) as client:
+        auth = auth_of(login(client, f"{STAFF}0"))
     targets = make_targets(server.base_url, auth)
 
     durations: dict[str, float] = {}
@@ -283,7 +258,9 @@ def test_ten_thousand_bad_requests(server: RunningServer, tmp_path: Path) -> Non
     asyncio.run(send_raw_all(server, tally))
     phase("raw HTTP", mark)
     mark = time.monotonic()
-    run_hypothesis(server.base_url, ops, targets, login(server.base_url), tally)
+    with server_client(server.base_url, TENANT) as client:
+        hypothesis_auth = auth_of(login(client, f"{STAFF}0"))
+    run_hypothesis(server.base_url, ops, targets, hypothesis_auth, tally)
     phase("hypothesis", mark)
     mark = time.monotonic()
     run_schemathesis(server, tmp_path, tally)

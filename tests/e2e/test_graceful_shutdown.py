@@ -21,9 +21,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.conftest import PASSWORD, PET
-from tests.e2e.server import create_staff, petstore, run_server, server_env, wait_for
-from tests.webhooks.support import Receiver, Reply
+from tests.support.accounts import PASSWORD
+from tests.support.pets import PET
+from tests.support.servers import create_staff, petstore, run_server, server_env, wait_for
+from tests.support.webhooks import Receiver, Reply
 
 pytestmark = [pytest.mark.e2e]
 

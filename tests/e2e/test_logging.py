@@ -20,9 +20,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
-from tests.payments.test_card_data import CVC, HOLDER, VISA, card, tokens
+from tests.support.accounts import PASSWORD
+from tests.support.payments import CVC, HOLDER, VISA, card, tokens
+from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
 
 pytestmark = [pytest.mark.e2e]
 

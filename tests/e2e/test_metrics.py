@@ -26,9 +26,10 @@ import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import PASSWORD, PET
-from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
-from tests.webhooks.support import Receiver, Reply
+from tests.support.accounts import PASSWORD, auth_of, login, sign_up_and_login
+from tests.support.pets import PET
+from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
+from tests.support.webhooks import Receiver, Reply
 
 pytestmark = [pytest.mark.e2e]
 
@@ -119,21 +120,6 @@ def two_workers(tmp_path: Path) -> Iterator[RunningServer]:
         yield server
 
 
-async def login(client: httpx.AsyncClient, username: str) -> dict[str, str]:
-    response = await client.post(
-        "/v1/auth/tokens", json={"username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
-
-
-async def sign_up_and_login(client: httpx.AsyncClient) -> dict[str, str]:
-    username = f"u{uuid.uuid4().hex[:12]}"
-    body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
-    assert (await client.post("/v1/users", json=body)).status_code == 201
-    return await login(client, username)
-
-
 async def wait_for_deliveries(
     client: httpx.AsyncClient, staff: dict[str, str], ok_id: str, failing_id: str
 ) -> None:
@@ -166,7 +152,7 @@ async def test_two_workers_report_as_one(two_workers: RunningServer) -> None:
         ) as spread,
     ):
         with Receiver() as receiver:
-            staff = await login(client, STAFF)
+            staff = auth_of(await login(client, STAFF))
             ok_url, failing_url = receiver.url(), receiver.url()
             receiver.script(failing_url, Reply(status=500))
             subscriptions = []
@@ -182,7 +168,7 @@ async def test_two_workers_report_as_one(two_workers: RunningServer) -> None:
             await wait_for_deliveries(client, staff, *subscriptions)
 
         # Reads until both workers have served some, authenticated and anonymous (cache hits).
-        reader = await sign_up_and_login(client)
+        reader = (await sign_up_and_login(client)).auth
         sent = 0
         while sent < READS or len([n for n in per_worker_reads(directory).values() if n]) < 2:
             assert sent < 2 * RATE_LIMIT - 20, "one worker took every connection"
@@ -197,7 +183,7 @@ async def test_two_workers_report_as_one(two_workers: RunningServer) -> None:
             assert (await client.get(unknown)).status_code == 404
 
         # The per-caller budget: one user until refused.
-        hammer = await sign_up_and_login(client)
+        hammer = (await sign_up_and_login(client)).auth
         for _ in range(4 * RATE_LIMIT):
             if (await spread.get("/v1/pets", headers=hammer)).status_code == 429:
                 break

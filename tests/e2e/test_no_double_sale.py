@@ -4,7 +4,6 @@ exactly one order is placed, everyone else gets 409. On SQLite and on PostgreSQL
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -13,22 +12,18 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import (
-    PASSWORD,
-    PET,
-    POSTGRES_URL,
-    PROBLEM_BASE,
-    drop_postgres_database,
-    fresh_postgres_database,
-)
-from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
+from tests.support.accounts import PASSWORD, auth_of, login, sign_up_and_login
+from tests.support.databases import empty_database
+from tests.support.pets import PET
+from tests.support.problems import PROBLEM_BASE
+from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
+from tests.support.settings import DATABASES
 
 pytestmark = [pytest.mark.e2e]
 
 BUYERS = 50
 ROUNDS = 3  # three pets, one race each
 STAFF = "racestaff"
-BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
 @pytest.fixture(scope="module")
@@ -36,41 +31,17 @@ def tenant() -> str:
     return str(uuid.uuid4())
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="module", params=DATABASES)
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, tenant: str
 ) -> Iterator[RunningServer]:
     root = tmp_path_factory.mktemp(f"race-{request.param}")
-    db_name = f"petstore_race_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{root / 'race.db'}"
-    else:
-        url = asyncio.run(fresh_postgres_database(db_name))
-    env = server_env(url)
-    petstore(env, "migrate")
-    create_staff(env, STAFF, PASSWORD, tenant)
-    try:
+    with empty_database(request.param, root, "race") as url:
+        env = server_env(url)
+        petstore(env, "migrate")
+        create_staff(env, STAFF, PASSWORD, tenant)
         with run_server(env, root / "server.log", workers=1) as running:
             yield running
-    finally:
-        if request.param == "postgres":
-            asyncio.run(drop_postgres_database(db_name))
-
-
-async def login(client: httpx.AsyncClient, username: str) -> dict[str, str]:
-    response = await client.post(
-        "/v1/auth/tokens", json={"username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
-
-
-async def sign_up_and_login(client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
-    username = f"b{uuid.uuid4().hex[:12]}"
-    body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
-    created = await client.post("/v1/users", json=body)
-    assert created.status_code == 201, created.text
-    return created.json()["id"], await login(client, username)
 
 
 async def test_fifty_buyers_one_pet_one_sale(server: RunningServer, tenant: str) -> None:
@@ -78,9 +49,9 @@ async def test_fifty_buyers_one_pet_one_sale(server: RunningServer, tenant: str)
     async with httpx.AsyncClient(
         base_url=server.base_url, headers={"X-Tenant-ID": tenant}, timeout=60, limits=limits
     ) as client:
-        staff = await login(client, STAFF)
+        staff = auth_of(await login(client, STAFF))
         buyers = [await sign_up_and_login(client) for _ in range(BUYERS)]
-        buyer_ids = {buyer_id for buyer_id, _ in buyers}
+        buyer_ids = {buyer.id for buyer in buyers}
         assert len(buyer_ids) == BUYERS
 
         for round_no in range(ROUNDS):
@@ -96,8 +67,8 @@ async def test_fifty_buyers_one_pet_one_sale(server: RunningServer, tenant: str)
 
             responses = await asyncio.gather(
                 *(
-                    client.post("/v1/orders", json={"petId": pet_id}, headers=auth)
-                    for _, auth in buyers
+                    client.post("/v1/orders", json={"petId": pet_id}, headers=buyer.auth)
+                    for buyer in buyers
                 )
             )
             statuses = Counter(r.status_code for r in responses)

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, Route, async_playwright
 
-from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
+from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

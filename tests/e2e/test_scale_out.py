@@ -24,17 +24,19 @@ import redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.conftest import (
-    PASSWORD,
-    PET,
-    POSTGRES_URL,
-    REDIS_URL,
-    drop_postgres_database,
-    fresh_postgres_database,
-    redis_database,
+from tests.support.accounts import PASSWORD, auth_of, login, sign_up_and_login_blocking
+from tests.support.databases import drop_postgres_database, fresh_postgres_database, redis_database
+from tests.support.pets import PET
+from tests.support.servers import (
+    RunningServer,
+    create_staff,
+    petstore,
+    run_server,
+    server_env,
+    wait_for,
 )
-from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env, wait_for
-from tests.webhooks.support import Hit, Receiver, Reply, verify_signed
+from tests.support.settings import POSTGRES_URL, REDIS_URL
+from tests.support.webhooks import Hit, Receiver, Reply, verify_signed
 
 pytestmark = [
     pytest.mark.e2e,
@@ -159,30 +161,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         asyncio.run(drop_postgres_database(db_name))
 
 
-def sign_up_and_login(signup: httpx.Client, login: httpx.Client) -> dict[str, Any]:
-    username = f"u{uuid.uuid4().hex[:12]}"
-    created = signup.post(
-        "/v1/users",
-        json={"username": username, "email": f"{username}@example.com", "password": PASSWORD},
-    )
-    assert created.status_code == 201, created.text
-    response = login.post("/v1/auth/tokens", json={"username": username, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    tokens: dict[str, Any] = response.json()
-    return tokens
-
-
-def staff_auth(client: httpx.Client) -> dict[str, str]:
-    response = client.post("/v1/auth/tokens", json={"username": STAFF, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
-
-
 def test_one_rate_limit_budget_across_instances(cluster: Cluster) -> None:
     a, b = cluster.clients()
     with a, b:
-        tokens = sign_up_and_login(a, b)
-        auth = {"Authorization": f"Bearer {tokens['token']}"}
+        account = sign_up_and_login_blocking(a, b)
+        auth = account.auth
         remaining, resets = [], set()
         for n in range(LIMIT):
             response = (a, b)[n % 2].get("/v1/users/me", headers=auth)
@@ -218,7 +201,7 @@ def test_callers_behind_the_load_balancer_are_told_apart(cluster: Cluster) -> No
 def test_one_idempotent_replay_across_instances(cluster: Cluster) -> None:
     a, b = cluster.clients()
     with a, b:
-        auth = staff_auth(a)
+        auth = auth_of(login(a, STAFF))
         name = f"Idem {uuid.uuid4().hex[:8]}"
         key = {"Idempotency-Key": str(uuid.uuid4())}
         first = a.post("/v1/pets", json={**PET, "name": name}, headers={**auth, **key})
@@ -238,7 +221,7 @@ def test_one_idempotent_replay_across_instances(cluster: Cluster) -> None:
 def test_one_key_sent_to_both_instances_at_once_acts_once(cluster: Cluster) -> None:
     a, b = cluster.clients()
     with a, b:
-        auth = staff_auth(a)
+        auth = auth_of(login(a, STAFF))
     name = f"Race {uuid.uuid4().hex[:8]}"
     headers = {**auth, "Idempotency-Key": str(uuid.uuid4()), "X-Tenant-ID": cluster.tenant}
 
@@ -272,8 +255,8 @@ def count_pets(cluster: Cluster, name: str) -> int:
 def test_a_token_revoked_on_one_instance_is_refused_by_the_other(cluster: Cluster) -> None:
     a, b = cluster.clients()
     with a, b:
-        tokens = sign_up_and_login(b, a)
-        auth = {"Authorization": f"Bearer {tokens['token']}"}
+        account = sign_up_and_login_blocking(b, a)
+        auth = account.auth
         assert b.get("/v1/users/me", headers=auth).status_code == 200
         assert a.post("/v1/logout", headers=auth).status_code == 204
         # Revocations live in the shared database and no process caches them: B refuses the
@@ -281,7 +264,7 @@ def test_a_token_revoked_on_one_instance_is_refused_by_the_other(cluster: Cluste
         for _ in range(3):
             refused = b.get("/v1/users/me", headers=auth)
             assert refused.status_code == 401, refused.text
-        refreshed = b.post("/v1/auth/tokens/refresh", json={"refreshToken": tokens["refreshToken"]})
+        refreshed = b.post("/v1/auth/tokens/refresh", json={"refreshToken": account.refresh_token})
         assert refreshed.status_code == 401, refreshed.text
 
 
@@ -298,7 +281,7 @@ def test_each_event_is_delivered_once_per_attempt(cluster: Cluster) -> None:
         receiver.script(path, *(Reply(503, "busy") for _ in range(FAILED_FIRST)))
         a, b = cluster.clients()
         with a, b:
-            auth = staff_auth(b)
+            auth = auth_of(login(b, STAFF))
             created = a.post(
                 "/v1/webhooks",
                 json={"url": receiver.url(path), "events": ["pet.available"]},

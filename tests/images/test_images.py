@@ -15,7 +15,7 @@ import os
 import random
 import uuid
 import zipfile
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -28,19 +28,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
-from petstore.app import create_app
-from petstore.auth.scopes import Role
 from petstore.core.database import get_session, on_commit, on_rollback
 from petstore.core.ids import new_id
 from petstore.images import service as images_service
 from petstore.images.models import PetImage
 from petstore.pets import service as pets_service
 from petstore.pets.models import Pet
-from petstore.users import service as users_service
-from petstore.users.schemas import UserCreate
-from tests.conftest import PASSWORD, Account, assert_problem, fast_settings, make_client
+from tests.support.accounts import Account, account_in
+from tests.support.apps import make_client, running_app
+from tests.support.images import decode, encode
+from tests.support.pets import MakePet
+from tests.support.problems import assert_problem
+from tests.support.settings import fast_settings
 
-MakePet = Callable[..., Awaitable[dict[str, Any]]]
 BASE = "http://petstore.test"
 LIMIT = 5 * 1_048_576  # the documented upload limit (Settings.max_image_bytes)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -52,8 +52,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture
 async def app(database_url: str, tmp_path: Path) -> AsyncIterator[FastAPI]:
     """Overrides conftest's ``app``: same database, but files go to this test's own dir."""
-    application = create_app(fast_settings(database_url, media_dir=tmp_path / "media"))
-    async with application.router.lifespan_context(application):
+    async with running_app(
+        fast_settings(database_url, media_dir=tmp_path / "media")
+    ) as application:
         yield application
 
 
@@ -77,15 +78,7 @@ def picture(fmt: str = "JPEG", size: tuple[int, int] = (64, 48), **params: Any) 
     image = Image.new("RGB", size, colour)
     block = (min(16, size[0]), min(16, size[1]))
     image.paste(Image.frombytes("RGB", block, os.urandom(block[0] * block[1] * 3)), (0, 0))
-    out = io.BytesIO()
-    image.save(out, fmt, **params)
-    return out.getvalue()
-
-
-def decode(data: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    return image
+    return encode(image, fmt, **params)
 
 
 def stored_files(media: Path) -> set[str]:
@@ -146,17 +139,7 @@ async def photos(client: httpx.AsyncClient, pet_id: str) -> list[str]:
 
 async def staff_headers(app: FastAPI, tenant: str) -> dict[str, str]:
     """A staff member of ``tenant`` (made as the CLI does) and their bearer header."""
-    username = f"s{uuid.uuid4().hex[:12]}"
-    data = UserCreate(username=username, email=f"{username}@example.com", password=PASSWORD)
-    async with app.state.sessionmaker() as session:
-        await users_service.sign_up(session, app.state.passwords, tenant, data, role=Role.STAFF)
-        await session.commit()
-    async with make_client(app, tenant) as other:
-        login = await other.post(
-            "/v1/auth/tokens", json={"username": username, "password": PASSWORD}
-        )
-    assert login.status_code == 200, login.text
-    return {"Authorization": f"Bearer {login.json()['token']}"}
+    return (await account_in(app, tenant, staff=True)).auth
 
 
 def request_transaction(app: FastAPI) -> AsyncGenerator[AsyncSession, None]:

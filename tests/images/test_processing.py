@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from PIL import Image, PngImagePlugin
 
 from petstore.core.problems import Problem
 from petstore.images.processing import THUMBNAIL_EDGE, process
+from tests.support.images import decode, encode
 
 ORIENTATION = 0x0112
-
-
-def encode(image: Image.Image, fmt: str, **params: Any) -> bytes:
-    out = io.BytesIO()
-    image.save(out, fmt, **params)
-    return out.getvalue()
-
-
-def decode(data: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    return image
 
 
 def halves(size: tuple[int, int] = (200, 100)) -> Image.Image:

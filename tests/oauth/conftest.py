@@ -8,16 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.oauth.support import BASE
-
-
-def oauth_http(app: FastAPI, tenant: str | None) -> httpx.AsyncClient:
-    headers = {"X-Tenant-ID": tenant} if tenant else {}
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
-        base_url=BASE,
-        headers=headers,
-    )
+from tests.support.oauth import oauth_http
 
 
 @pytest.fixture

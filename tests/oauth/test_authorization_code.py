@@ -14,13 +14,12 @@ from sqlalchemy import select
 
 from petstore.core.ids import utcnow
 from petstore.oauth.models import AuthorizationCode
-from tests.conftest import Account, AccountFactory
-from tests.oauth.support import (
+from tests.support.accounts import Account, AccountFactory, bearer
+from tests.support.oauth import (
     REDIRECT,
     approve,
     assert_oauth_error,
     authorize_params,
-    bearer,
     csrf_of,
     exchange,
     expire,

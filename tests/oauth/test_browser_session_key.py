@@ -23,9 +23,9 @@ from petstore.auth.keys import derive_key
 from petstore.auth.models import SigningKey
 from petstore.core.secrets import ServerSecret
 from petstore.oauth.browser import COOKIE, Sessions
-from tests.conftest import Account, fast_settings
-from tests.oauth.conftest import oauth_http
-from tests.oauth.support import authorize_params, pkce, register, sign_in
+from tests.support.accounts import Account
+from tests.support.oauth import authorize_params, oauth_http, pkce, register, sign_in
+from tests.support.settings import fast_settings
 
 
 @pytest.fixture

@@ -13,18 +13,18 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from petstore.oauth.models import OAuthClient
-from tests.conftest import Account, assert_problem
-from tests.e2e.server import petstore, server_env
-from tests.oauth.support import (
+from tests.support.accounts import Account, bearer
+from tests.support.oauth import (
     DEVICE_GRANT,
     REDIRECT,
     assert_oauth_error,
-    bearer,
     exchange,
     get_code,
     pkce,
     register,
 )
+from tests.support.problems import assert_problem
+from tests.support.servers import petstore, server_env
 
 KIOSK = {
     "name": "Adoption kiosk",

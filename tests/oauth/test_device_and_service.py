@@ -22,21 +22,22 @@ from petstore.core.ids import utcnow
 from petstore.oauth.models import DeviceAuthorization
 from petstore.users import service as users_service
 from petstore.users.schemas import UserCreate
-from tests.conftest import PASSWORD, PET, Account, fast_settings
-from tests.oauth.conftest import oauth_http
-from tests.oauth.support import (
+from tests.support.accounts import PASSWORD, Account, bearer
+from tests.support.oauth import (
     BASE,
     DEVICE_GRANT,
     RegisteredClient,
     assert_oauth_error,
-    bearer,
     csrf_of,
     exchange,
     expire,
     get_code,
+    oauth_http,
     pkce,
     register,
 )
+from tests.support.pets import PET
+from tests.support.settings import fast_settings
 
 DEVICE_GRANTS = [DEVICE_GRANT, "refresh_token"]
 USER_CODE = re.compile(r"[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}")

@@ -10,12 +10,10 @@ name) is found in the same bytes and logs, so a full number stored the same way 
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,52 +23,32 @@ from fastapi import FastAPI
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from petstore.app import create_app
 from petstore.auth.scopes import Role
 from petstore.migrations.runner import upgrade
-from petstore.users import service as users_service
-from petstore.users.schemas import UserCreate
-from tests.conftest import PASSWORD, Account, fast_settings
-from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
-
-YEAR = datetime.now(UTC).year
-HOLDER = "Zelda Quixote-Cardholder"
-
-VISA = "4242424242424242"
-MASTERCARD = "5555555555554444"
-AMEX = "378282246310005"
-DECLINED_CARD = "4000000000000002"
-BAD_LUHN = "4242424242424241"
-EXPIRED = "4111111111111111"
-ACCOUNT = "000123456789"
-DECLINED_ACCOUNT = "123000000000"
-UK_ACCOUNT = "31926819"
-
-FULL_NUMBERS = (
-    VISA,
-    MASTERCARD,
-    AMEX,
-    DECLINED_CARD,
-    BAD_LUHN,
-    EXPIRED,
+from tests.support.accounts import PASSWORD, Account, auth_of, login, sign_up, sign_up_directly
+from tests.support.apps import running_app
+from tests.support.payments import (
     ACCOUNT,
+    AMEX,
+    AMEX_CVC,
+    BAD_LUHN,
+    CVCS,
     DECLINED_ACCOUNT,
+    DECLINED_CARD,
+    EXPIRED,
+    FULL_NUMBERS,
+    HOLDER,
+    KEPT_LAST4,
+    MASTERCARD,
     UK_ACCOUNT,
+    VISA,
+    YEAR,
+    bank,
+    card,
+    tokens,
 )
-CVC = "987"
-AMEX_CVC = "7361"
-CVCS = (CVC, AMEX_CVC)
-# What may be kept: the last four digits of each number that was charged or declined.
-KEPT_LAST4 = ("4242", "4444", "0005", "0002", "6789", "0000", "6819")
-
-# Maximal runs of these characters are "tokens": a CVC stored or logged as a value is a token
-# of its own ('987', "987", =987, (987, ...), while UUIDs, timestamps, durations, hashes and
-# request ids are longer tokens, so a three or four digit CVC cannot match them by chance.
-_TOKEN = re.compile(r"[0-9A-Za-z_.-]+")
-
-
-def tokens(textual: str) -> set[str]:
-    return set(_TOKEN.findall(textual))
+from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
+from tests.support.settings import fast_settings
 
 
 def assert_no_card_data(blob: str, where: str) -> None:
@@ -158,44 +136,6 @@ class Buyers:
     user: dict[str, str]
 
 
-async def login(client: httpx.AsyncClient, username: str) -> dict[str, str]:
-    response = await client.post(
-        "/v1/auth/tokens", json={"username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
-
-
-async def sign_up(client: httpx.AsyncClient) -> str:
-    username = f"u{uuid.uuid4().hex[:12]}"
-    body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
-    response = await client.post("/v1/users", json=body)
-    assert response.status_code == 201, response.text
-    return username
-
-
-def card(number: str, cvc: str = CVC, **extra: Any) -> dict[str, Any]:
-    return {
-        "object": "card",
-        "name": HOLDER,
-        "number": number,
-        "cvc": cvc,
-        "expMonth": 11,
-        "expYear": YEAR + 2,
-        **extra,
-    }
-
-
-def bank(number: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "object": "bank_account",
-        "accountHolderName": HOLDER,
-        "accountNumber": number,
-        "routingNumber": "110000000",
-        **extra,
-    }
-
-
 async def pay_in_every_way(client: httpx.AsyncClient, buyers: Buyers) -> None:
     """Successful, declined, invalid and replayed payments, by card and by bank account."""
 
@@ -270,8 +210,7 @@ async def own_app(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIter
     url = f"sqlite+aiosqlite:///{tmp_path / 'cards.db'}"
     upgrade(url)
     caplog.set_level(logging.DEBUG)  # every logger, SQL statements and parameters included
-    application = create_app(fast_settings(url))
-    async with application.router.lifespan_context(application):
+    async with running_app(fast_settings(url)) as application:
         yield application
 
 
@@ -282,12 +221,10 @@ async def test_card_data_is_not_in_the_database_file_nor_the_logs(
     transport = httpx.ASGITransport(app=own_app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://petstore.test") as client:
         staff_name = f"s{uuid.uuid4().hex[:12]}"
-        data = UserCreate(username=staff_name, email=f"{staff_name}@example.com", password=PASSWORD)
-        async with own_app.state.sessionmaker() as session:
-            await users_service.sign_up(session, own_app.state.passwords, "", data, Role.STAFF)
-            await session.commit()
+        await sign_up_directly(own_app, "", staff_name, Role.STAFF)
         buyers = Buyers(
-            staff=await login(client, staff_name), user=await login(client, await sign_up(client))
+            staff=auth_of(await login(client, staff_name)),
+            user=auth_of(await login(client, await sign_up(client))),
         )
         await pay_in_every_way(client, buyers)
 
@@ -359,8 +296,8 @@ async def test_card_data_is_not_in_a_servers_debug_log_nor_its_database(
 ) -> None:
     async with httpx.AsyncClient(base_url=debug_server.base_url, timeout=30) as client:
         buyers = Buyers(
-            staff=await login(client, "cardstaff"),
-            user=await login(client, await sign_up(client)),
+            staff=auth_of(await login(client, "cardstaff")),
+            user=auth_of(await login(client, await sign_up(client))),
         )
         await pay_in_every_way(client, buyers)
     database = tmp_path / "server.db"

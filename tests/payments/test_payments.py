@@ -14,17 +14,19 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, PET, Account, AccountFactory, assert_problem
-from tests.e2e.server import RunningServer, create_staff, petstore, run_server, server_env
+from tests.support.accounts import (
+    PASSWORD,
+    Account,
+    AccountFactory,
+    auth_of,
+    login,
+    sign_up_and_login,
+)
+from tests.support.payments import ACCOUNT, AMEX, DECLINED_ACCOUNT, DECLINED_CARD, MASTERCARD, VISA
+from tests.support.pets import PET, MakePet
+from tests.support.problems import assert_problem
+from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
 
-MakePet = Callable[..., Awaitable[dict[str, Any]]]
-
-VISA = "4242424242424242"
-MASTERCARD = "5555555555554444"
-AMEX = "378282246310005"
-DECLINED_CARD = "4000000000000002"
-ACCOUNT = "000123456789"
-DECLINED_ACCOUNT = "123000000000"
 NEXT_YEAR = datetime.now(UTC).year + 1
 LAST_YEAR = datetime.now(UTC).year - 1
 
@@ -574,22 +576,8 @@ async def test_a_retry_right_after_the_answer_is_replayed(server: RunningServer)
     at once, so the server is as busy as a real one."""
     limits = httpx.Limits(max_connections=PIPELINES * 2)
     async with httpx.AsyncClient(base_url=server.base_url, timeout=60, limits=limits) as client:
-
-        async def login(username: str) -> dict[str, str]:
-            body = {"username": username, "password": PASSWORD}
-            response = await client.post("/v1/auth/tokens", json=body)
-            assert response.status_code == 200, response.text
-            return {"Authorization": f"Bearer {response.json()['token']}"}
-
-        async def new_buyer() -> dict[str, str]:
-            username = f"u{uuid.uuid4().hex[:12]}"
-            body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
-            signed_up = await client.post("/v1/users", json=body)
-            assert signed_up.status_code == 201, signed_up.text
-            return await login(username)
-
-        staff = await login("paystaff")
-        buyers = [await new_buyer() for _ in range(PIPELINES)]
+        staff = auth_of(await login(client, "paystaff"))
+        buyers = [(await sign_up_and_login(client)).auth for _ in range(PIPELINES)]
         orders: list[list[dict[str, Any]]] = []
         for buyer in buyers:
             mine = []

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 
-from tests.conftest import PET, Account
-
-MakePet = Callable[..., Awaitable[dict[str, Any]]]
+from tests.support.accounts import Account
+from tests.support.pets import PET, MakePet
 
 
 async def test_create_returns_201_location_and_the_stored_pet(
@@ -287,7 +285,7 @@ async def test_nul_characters_are_refused_not_a_server_error(
 async def test_tenants_never_see_each_other(
     app: Any, client: httpx.AsyncClient, make_pet: MakePet
 ) -> None:
-    from tests.conftest import make_client
+    from tests.support.apps import make_client
 
     pet = await make_pet(name="Private")
     async with make_client(app, str(uuid.uuid4())) as other:

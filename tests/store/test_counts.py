@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from petstore.migrations.runner import upgrade
 from petstore.pets.models import Pet
 from petstore.store.models import Order
-from tests.conftest import DATABASES, Account, fresh_postgres_database
-
-PetFactory = Callable[..., Awaitable[dict[str, Any]]]
+from tests.support.accounts import Account
+from tests.support.databases import fresh_postgres_database
+from tests.support.pets import MakePet
+from tests.support.settings import DATABASES
 
 
 async def counters_match_rows(app: FastAPI, tenant: str) -> tuple[dict[Any, int], dict[Any, int]]:
@@ -72,7 +72,7 @@ async def test_counters_follow_every_kind_of_write(
     tenant: str,
     staff: Account,
     user: Account,
-    make_pet: PetFactory,
+    make_pet: MakePet,
 ) -> None:
     dogs = [await make_pet(name=f"Dog {i}") for i in range(3)]
     cat = await make_pet(name="Cat", species="CAT")
@@ -141,7 +141,7 @@ async def test_counters_follow_every_kind_of_write(
 
 
 async def test_totals_come_from_the_counters_or_a_count(
-    client: httpx.AsyncClient, staff: Account, user: Account, make_pet: PetFactory
+    client: httpx.AsyncClient, staff: Account, user: Account, make_pet: MakePet
 ) -> None:
     for i in range(4):
         await make_pet(name=f"Small {i}", size="SMALL", ageMonths=6 + i)

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.conftest import PASSWORD, Account, assert_problem, make_client
-
-MakePet = Callable[..., Awaitable[dict[str, Any]]]
+from tests.support.accounts import Account, sign_up_and_login
+from tests.support.apps import make_client
+from tests.support.pets import MakePet
+from tests.support.problems import assert_problem
 
 
 def zeros() -> dict[str, int]:
     return {"available": 0, "pending": 0, "adopted": 0, "notAvailable": 0, "total": 0}
-
-
-async def sign_up_and_login(client: httpx.AsyncClient) -> dict[str, str]:
-    username = f"u{uuid.uuid4().hex[:12]}"
-    body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
-    assert (await client.post("/v1/users", json=body)).status_code == 201
-    login = await client.post("/v1/auth/tokens", json={"username": username, "password": PASSWORD})
-    assert login.status_code == 200, login.text
-    return {"Authorization": f"Bearer {login.json()['token']}"}
 
 
 @pytest.fixture
@@ -115,7 +105,7 @@ async def test_inventory_follows_orders(
 @pytest.mark.usefixtures("stocked")
 async def test_inventory_is_tenant_scoped(app: FastAPI) -> None:
     async with make_client(app, str(uuid.uuid4())) as other:
-        auth = await sign_up_and_login(other)
+        auth = (await sign_up_and_login(other)).auth
         by_status = await other.get("/v1/inventories", headers=auth)
         assert by_status.status_code == 200, by_status.text
         assert by_status.json() == {"AVAILABLE": 0, "PENDING": 0, "ADOPTED": 0, "NOT_AVAILABLE": 0}

@@ -4,7 +4,6 @@ staff: all), cancelling, the staff lifecycle, and pet and order changing in one 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -20,9 +19,10 @@ from petstore.pets.models import Pet
 from petstore.store import service as orders_service
 from petstore.store.models import Order
 from petstore.store.schemas import OrderCreate
-from tests.conftest import Account, AccountFactory, assert_problem
+from tests.support.accounts import Account, AccountFactory
+from tests.support.pets import MakePet
+from tests.support.problems import assert_problem
 
-MakePet = Callable[..., Awaitable[dict[str, Any]]]
 MERGE_PATCH = {"Content-Type": "application/merge-patch+json"}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
 
 import httpx
 import pytest
@@ -14,21 +13,9 @@ from sqlalchemy import func, select
 
 from petstore.auth.service import REVOKE_BATCH
 from petstore.users.models import User
-from tests.conftest import PASSWORD, Account, AccountFactory, assert_problem, make_client
-
-
-def new_user(**fields: Any) -> dict[str, Any]:
-    username = f"u{uuid.uuid4().hex[:12]}"
-    return {
-        "username": username,
-        "email": f"{username}@example.com",
-        "password": PASSWORD,
-        **fields,
-    }
-
-
-async def login(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
-    return await client.post("/v1/auth/tokens", json={"username": username, "password": password})
+from tests.support.accounts import PASSWORD, Account, AccountFactory, login, new_user
+from tests.support.apps import make_client
+from tests.support.problems import assert_problem
 
 
 async def count_users(app: FastAPI, tenant: str, username: str) -> int:

@@ -9,7 +9,8 @@ import pytest
 from fastapi import FastAPI
 
 from petstore.webhooks.delivery import DeliveryWorker
-from tests.webhooks.support import Receiver, running_app, webhook_settings
+from tests.support.apps import running_app
+from tests.support.webhooks import Receiver, webhook_settings
 
 
 @pytest.fixture(scope="module")

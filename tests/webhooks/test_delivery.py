@@ -22,20 +22,21 @@ from petstore.core.ids import utcnow
 from petstore.webhooks import outbox
 from petstore.webhooks.delivery import DeliveryWorker, callback_secret
 from petstore.webhooks.models import Delivery, DeliveryAttempt
-from tests.conftest import Account, AccountFactory, assert_problem
-from tests.webhooks.support import (
+from tests.support.accounts import Account, AccountFactory
+from tests.support.apps import running_app
+from tests.support.pets import MakePet
+from tests.support.problems import assert_problem
+from tests.support.webhooks import (
     Receiver,
     Reply,
     deliver_until,
     deliveries_of,
-    running_app,
     settle,
     subscribe,
     verify_signed,
     webhook_settings,
 )
 
-MakePet = Callable[..., Awaitable[dict[str, Any]]]
 ATTEMPTS = 5  # webhook_settings' schedule: "0,0.1,0.1,0.1,0.1"
 
 

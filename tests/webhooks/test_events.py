@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +20,10 @@ from petstore.store import service as orders_service
 from petstore.store.schemas import OrderCreate
 from petstore.webhooks.delivery import DeliveryWorker
 from petstore.webhooks.models import Delivery, OutboxEvent
-from tests.conftest import Account, AccountFactory
-from tests.webhooks.support import (
+from tests.support.accounts import Account, AccountFactory
+from tests.support.payments import DECLINED_CARD, VISA
+from tests.support.pets import MakePet
+from tests.support.webhooks import (
     MERGE_PATCH,
     RFC3339,
     Hit,
@@ -33,10 +34,6 @@ from tests.webhooks.support import (
     subscribe,
     verify_signed,
 )
-
-MakePet = Callable[..., Awaitable[dict[str, Any]]]
-VISA = "4242424242424242"
-DECLINED_CARD = "4000000000000002"
 
 
 class Inbox:

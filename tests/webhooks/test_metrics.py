@@ -15,8 +15,8 @@ from prometheus_client import REGISTRY
 from petstore.core import metrics
 from petstore.core.ids import utcnow
 from petstore.webhooks.delivery import DeliveryWorker
-from tests.conftest import Account
-from tests.webhooks.support import Receiver, Reply, deliver_until, deliveries_of, subscribe
+from tests.support.accounts import Account
+from tests.support.webhooks import Receiver, Reply, deliver_until, deliveries_of, subscribe
 
 ATTEMPTS = "petstore_webhook_delivery_attempts_total"
 

@@ -3,7 +3,7 @@ test events, the delivery log, owner-or-staff access, tenancy, validation and th
 
 Deliveries go to a real HTTP receiver on 127.0.0.1 (``Receiver``), signatures are checked with
 the public Standard Webhooks algorithm. Shared helpers live in
-``tests/webhooks/support.py``, fixtures in ``tests/webhooks/conftest.py``.
+``tests/support/webhooks.py``, fixtures in ``tests/webhooks/conftest.py``.
 """
 
 from __future__ import annotations
@@ -18,23 +18,18 @@ import pytest
 from fastapi import FastAPI
 
 from petstore.webhooks.delivery import DeliveryWorker
-from tests.conftest import (
-    Account,
-    AccountFactory,
-    assert_problem,
-    fast_settings,
-    make_client,
-)
-from tests.webhooks.support import (
+from tests.support.accounts import Account, AccountFactory, account_in
+from tests.support.apps import make_client, running_app
+from tests.support.problems import assert_problem
+from tests.support.settings import fast_settings
+from tests.support.webhooks import (
     MERGE_PATCH,
     RFC3339,
     SECRET_PREFIX,
     Receiver,
     Reply,
-    account_in,
     deliver_until,
     deliveries_of,
-    running_app,
     settle,
     signed_with,
     subscribe,

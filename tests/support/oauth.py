@@ -1,5 +1,6 @@
-"""Helpers for the OAuth tests: PKCE pairs, registering clients, walking the HTML pages the way
-a browser would (cookies kept, CSRF tokens taken from the forms) and calling the endpoints."""
+"""Helpers for the OAuth tests: clients of the app as ``http://localhost``, PKCE pairs,
+registering clients, walking the HTML pages the way a browser would (cookies kept, CSRF tokens
+taken from the forms) and calling the endpoints."""
 
 from __future__ import annotations
 
@@ -18,13 +19,19 @@ from sqlalchemy import update
 
 from petstore.core.ids import utcnow
 from petstore.oauth.models import AuthorizationCode, DeviceAuthorization
-from tests.conftest import Account
+from tests.support.accounts import Account
+from tests.support.apps import make_client
 
 # Authlib refuses plain http except on loopback: tests talk to the app as http://localhost.
 BASE = "http://localhost"
 REDIRECT = "https://app.example.com/callback"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def oauth_http(app: FastAPI, tenant: str | None) -> httpx.AsyncClient:
+    """A client of ``app`` at ``BASE`` (where Authlib accepts plain http)."""
+    return make_client(app, tenant, BASE)
 
 
 @dataclass
@@ -182,10 +189,6 @@ def assert_oauth_error(response: httpx.Response, status: int, error: str) -> dic
     body: dict[str, Any] = response.json()
     assert body["error"] == error, body
     return body
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def expire(

@@ -20,7 +20,8 @@ from urllib.parse import quote
 
 from hypothesis import strategies as st
 
-from tests.conftest import PASSWORD, PET
+from tests.support.accounts import PASSWORD
+from tests.support.pets import PET
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "query")
 # Methods no route serves, and ones no server should accept.

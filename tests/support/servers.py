@@ -1,20 +1,29 @@
-"""Runs the real server as a separate process for end-to-end tests."""
+"""The real server as a separate process, for end-to-end tests: its environment, the `petstore`
+CLI, starting and stopping `petstore serve`, and waiting on what it does."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import httpx
+
+from petstore.auth.passwords import Passwords
+from petstore.auth.scopes import Role
+from petstore.core.database import create_engine, create_sessionmaker
+from petstore.users import service as users_service
+from petstore.users.schemas import UserCreate
+from tests.support.settings import fast_settings
 
 VENV_BIN = Path(sys.executable).parent
 FAST_ARGON2 = {
@@ -25,6 +34,7 @@ FAST_ARGON2 = {
 
 
 def free_port() -> int:
+    """A port nothing listens on right now: for a server, or a receiver that is down."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -32,6 +42,8 @@ def free_port() -> int:
 
 @dataclass
 class RunningServer:
+    """A ``petstore serve`` process: where it answers, its environment and its log."""
+
     base_url: str
     env: dict[str, str]
     process: subprocess.Popen[bytes]
@@ -42,7 +54,14 @@ class RunningServer:
         return self.log_path.read_text(errors="replace")
 
 
+def server_client(base_url: str, tenant: str, timeout: float = 30) -> httpx.Client:
+    """A blocking client of a server process, working in ``tenant``; the timeout is generous
+    because a busy machine runs several servers at once."""
+    return httpx.Client(base_url=base_url, headers={"X-Tenant-ID": tenant}, timeout=timeout)
+
+
 def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    """Run the ``petstore`` CLI as an operator would; its output (a failure raises)."""
     result = subprocess.run(
         [str(VENV_BIN / "petstore"), *args],
         env=env,
@@ -57,6 +76,8 @@ def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a server process on ``database_url``: cheap hashing, no rate
+    limits in the way, and no ``PETSTORE_`` setting leaking in from the test run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PETSTORE_")}
     env.update(FAST_ARGON2)
     env.update(
@@ -127,6 +148,28 @@ def create_staff(env: dict[str, str], username: str, password: str, tenant: str 
         "--password-stdin",
         stdin=password + "\n",
     )
+
+
+def create_staff_accounts(
+    database_url: str, tenant: str, usernames: Iterable[str], password: str
+) -> None:
+    """Many staff accounts at once, straight through the service on the server's database
+    (the CLI would start a process per account): for runs that use up or delete accounts."""
+    asyncio.run(_create_staff_accounts(database_url, tenant, list(usernames), password))
+
+
+async def _create_staff_accounts(
+    database_url: str, tenant: str, usernames: list[str], password: str
+) -> None:
+    settings = fast_settings(database_url)
+    engine = create_engine(settings)
+    passwords = Passwords(settings)
+    async with create_sessionmaker(engine)() as session:
+        for username in usernames:
+            data = UserCreate(username=username, email=f"{username}@example.com", password=password)
+            await users_service.sign_up(session, passwords, tenant, data, role=Role.STAFF)
+        await session.commit()
+    await engine.dispose()
 
 
 T = TypeVar("T")

@@ -13,29 +13,19 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from fastapi import FastAPI
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from petstore.app import create_app
-from petstore.auth.scopes import Role
 from petstore.core.settings import Settings
-from petstore.users import service as users_service
-from petstore.users.schemas import UserCreate
 from petstore.webhooks.delivery import DeliveryWorker
-from tests.conftest import (
-    PASSWORD,
-    Account,
-    fast_settings,
-    make_client,
-)
+from tests.support.accounts import Account
+from tests.support.settings import fast_settings
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 MERGE_PATCH = {"Content-Type": "application/merge-patch+json"}
@@ -192,6 +182,7 @@ def verify_signed(hit: Hit, secret: str) -> dict[str, Any]:
 
 
 def signed_with(hit: Hit, secret: str) -> bool:
+    """Whether ``hit`` verifies with ``secret`` (for rotation: old or new secret)."""
     try:
         Webhook(secret).verify(hit.body, hit.headers)
     except WebhookVerificationError:
@@ -209,13 +200,6 @@ def webhook_settings(database_url: str, **overrides: Any) -> Settings:
         **overrides,
     }
     return fast_settings(database_url, **values)
-
-
-@asynccontextmanager
-async def running_app(settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        yield application
 
 
 Condition = Callable[[], bool | Awaitable[bool]]
@@ -252,6 +236,7 @@ async def subscribe(
     events: tuple[str, ...] | list[str] = ("*",),
     **extra: Any,
 ) -> dict[str, Any]:
+    """A webhook subscription of ``account`` to ``url`` (asserted created); its body."""
     response = await client.post(
         "/v1/webhooks", json={"url": url, "events": list(events), **extra}, headers=account.auth
     )
@@ -263,27 +248,8 @@ async def subscribe(
 async def deliveries_of(
     client: httpx.AsyncClient, account: Account, sub_id: str
 ) -> list[dict[str, Any]]:
+    """The delivery log of a subscription, as its owner sees it."""
     response = await client.get(f"/v1/webhooks/{sub_id}/deliveries", headers=account.auth)
     assert response.status_code == 200, response.text
     data: list[dict[str, Any]] = response.json()["data"]
     return data
-
-
-async def account_in(app: FastAPI, tenant: str, *, staff: bool = False) -> Account:
-    """A logged-in account in ``tenant`` (any tenant, not just the test's)."""
-    username = f"u{uuid.uuid4().hex[:12]}"
-    data = UserCreate(username=username, email=f"{username}@example.com", password=PASSWORD)
-    async with app.state.sessionmaker() as session:
-        await users_service.sign_up(
-            session, app.state.passwords, tenant, data, role=Role.STAFF if staff else Role.USER
-        )
-        await session.commit()
-    async with make_client(app, tenant) as client:
-        login = await client.post(
-            "/v1/auth/tokens", json={"username": username, "password": PASSWORD}
-        )
-    assert login.status_code == 200, login.text
-    tokens = login.json()
-    return Account(
-        tokens["user"]["id"], username, PASSWORD, tokens["token"], tokens["refreshToken"]
-    )

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.e2e.server import free_port
+from tests.support.servers import free_port
 
 
 def find_bindir() -> Path | None:
