@@ -5,7 +5,7 @@ Two phases, on a fresh SQLite database in a temp dir (or the database given with
 runs in its own process:
 
 ``burst``
-    ``--events`` events are emitted up front with ``outbox.emit`` (``--batch`` per
+    ``--events`` events are recorded up front on the event bus (``--batch`` per
     transaction), then ``--workers`` ``DeliveryWorker`` instances start and run until every
     delivery has left PENDING. Drain time runs from the workers' start to the last delivery's
     SUCCEEDED update; events/s = events / drain time, checked against the target
@@ -62,20 +62,35 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from petstore.core.database import WRITE_INTENT, create_engine, create_sessionmaker
+from petstore.core.events import DomainEvent, EventBus, record
 from petstore.core.ids import new_id, utcnow
+from petstore.core.outbox import OutboxEvent
 from petstore.core.settings import Settings
 from petstore.migrations.runner import upgrade
-from petstore.webhooks import outbox
+from petstore.pets.events import PET_AVAILABLE
 from petstore.webhooks.delivery import DeliveryWorker
-from petstore.webhooks.models import Delivery, OutboxEvent, WebhookSubscription
+from petstore.webhooks.models import Delivery, WebhookSubscription
+from petstore.webhooks.repository import ALL_EVENTS
 from petstore.webhooks.signing import new_secret
+from petstore.webhooks.transport import WebhookTransport
 
 HOST = "127.0.0.1"
 TARGET_EVENTS_PER_S = 1_000.0
-EVENT_TYPE = "pet.available"
+EVENT_TYPE = PET_AVAILABLE
+# As in the server: webhooks are the bus's transport, and a commit that recorded events wakes
+# the workers of this process.
+WEBHOOKS = WebhookTransport()
+BUS = EventBus()
+BUS.subscribe(WEBHOOKS)
+
+
+def bus_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engine, BUS.session_info())
+
+
 RECEIVER_START_TIMEOUT_S = 60.0
 PIPE_TIMEOUT_S = 30.0
 PENDING_POLL_S = 0.2
@@ -284,7 +299,7 @@ class TimedWorker(DeliveryWorker):
     """``DeliveryWorker`` unchanged, with wall-clock timers around its steps."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
-        super().__init__(sessionmaker, settings)
+        super().__init__(sessionmaker, settings, wakeup=WEBHOOKS.wakeup)
         self.times = WorkerTimes()
         self._last_claim_s = 0.0
 
@@ -368,7 +383,7 @@ def worker_process_main(conn: Connection, settings_values: dict[str, Any], loop:
     async def serve() -> None:
         settings = Settings(**settings_values)
         engine = create_engine(settings)
-        workers = Workers(1, create_sessionmaker(engine), settings)
+        workers = Workers(1, bus_sessionmaker(engine), settings)
         try:
             conn.send("ready")
             if conn.recv() != "go":
@@ -459,7 +474,7 @@ async def create_subscription(
                 tenant=tenant,
                 owner_id=None,
                 url=url,
-                events=[outbox.ALL_EVENTS],
+                events=[ALL_EVENTS],
                 description="bench/events.py",
                 secret=secret,
                 status="ACTIVE",
@@ -480,15 +495,15 @@ async def emit_batch(
     created: dict[str, float],
 ) -> None:
     """Emit ``count`` events in one transaction; note each event's ``created_at``."""
-    rows: list[OutboxEvent] = []
+    rows: list[DomainEvent] = []
     async with sessionmaker() as session:
         await session.connection(execution_options={WRITE_INTENT: True})
         for seq in range(first_seq, first_seq + count):
             data = {"petId": str(uuid.uuid4()), "name": "Biscuit", "status": "AVAILABLE", "n": seq}
-            rows.append(await outbox.emit(session, tenant, EVENT_TYPE, data))
+            rows.append(await record(session, EVENT_TYPE, tenant, data))
         await session.commit()
     for row in rows:
-        created[str(row.id)] = as_timestamp(row.created_at)
+        created[str(row.id)] = as_timestamp(row.occurred_at)
 
 
 async def pending(sessionmaker: async_sessionmaker[AsyncSession], subscription: uuid.UUID) -> int:
@@ -620,7 +635,7 @@ def producer_main(
 
     async def serve() -> None:
         engine = create_engine(Settings(database_url=database_url, worker_enabled=False))
-        sessionmaker = create_sessionmaker(engine)
+        sessionmaker = bus_sessionmaker(engine)
         try:
             conn.send("ready")
             if conn.recv() != "go":
@@ -1118,7 +1133,7 @@ async def run(args: argparse.Namespace, database_url: str, receiver: Receiver) -
     }
     settings = Settings(**settings_values)
     engine = create_engine(settings)
-    sessionmaker = create_sessionmaker(engine)
+    sessionmaker = bus_sessionmaker(engine)
     tenant = str(uuid.uuid4())
     try:
         subscription = await create_subscription(sessionmaker, tenant, receiver.url, args.secret)

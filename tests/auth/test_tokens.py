@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from fastapi import FastAPI
 
 from petstore.auth.keys import KeyPair
+from petstore.container import container_of
 from tests.support.accounts import Account
 
 PRIVATE_JWK_MEMBERS = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
@@ -38,7 +39,7 @@ def unverified_claims(token: str) -> dict[str, Any]:
 
 
 def signer(app: FastAPI) -> KeyPair:
-    pair: KeyPair = app.state.keys.signing_key
+    pair: KeyPair = container_of(app).keys.signing_key
     return pair
 
 
@@ -205,7 +206,7 @@ async def test_jwks_verifies_real_tokens_and_holds_no_private_members(
     kid = jwt.get_unverified_header(user.token)["kid"]
     matching = [jwk for jwk in keys if jwk["kid"] == kid]
     assert len(matching) == 1
-    settings = app.state.settings
+    settings = container_of(app).settings
     claims = jwt.decode(
         user.token,
         jwt.PyJWK(matching[0]).key,

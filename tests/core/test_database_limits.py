@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from petstore.container import container_of
 from petstore.core.database import CLIENT_TIMEOUT_MARGIN_SECONDS, create_engine
 from tests.support.apps import running_app
 from tests.support.problems import assert_problem
@@ -91,7 +92,7 @@ async def test_a_statement_the_server_does_not_cancel_is_abandoned_by_the_client
 
 async def test_an_exhausted_pool_answers_503_instead_of_hanging(small_pool: FastAPI) -> None:
     async with client_of(small_pool) as client:
-        async with small_pool.state.engine.connect() as held:  # the pool's only connection
+        async with container_of(small_pool).engine.connect() as held:  # the pool's only connection
             await held.execute(text("SELECT 1"))
             async with asyncio.timeout(DEADLINE):
                 response = await client.get("/v1/pets")
@@ -103,7 +104,7 @@ async def test_an_exhausted_pool_answers_503_instead_of_hanging(small_pool: Fast
 
 
 async def test_a_dropped_pooled_connection_is_replaced_before_use(small_pool: FastAPI) -> None:
-    engine = small_pool.state.engine
+    engine = container_of(small_pool).engine
     async with engine.connect() as conn:
         backend = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
     assert POSTGRES_ADMIN_URL

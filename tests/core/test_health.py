@@ -19,6 +19,7 @@ import pytest
 from fastapi import FastAPI
 
 from petstore.app import create_app
+from petstore.container import container_of
 from tests.support.apps import make_client
 from tests.support.problems import assert_problem
 from tests.support.servers import free_port
@@ -66,7 +67,7 @@ async def _unreachable_app(port: int) -> AsyncIterator[FastAPI]:
     )
     app = create_app(settings)  # no lifespan: it would need the database
     yield app
-    await app.state.engine.dispose()
+    await container_of(app).engine.dispose()
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ async def test_unopenable_sqlite_file_makes_requests_503(tmp_path: Path, tenant:
             assert_problem(await client.get("/v1/pets"), 503, "service-unavailable")
             assert (await client.get("/healthz")).status_code == 200
     finally:
-        await app.state.engine.dispose()
+        await container_of(app).engine.dispose()
 
 
 async def test_silent_database_fails_fast_instead_of_hanging(

@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from petstore.auth.scopes import ROLE_SCOPES, Role
+from petstore.container import container_of
 from petstore.core.ratelimit import Budget, MemoryRateLimitStore
 from tests.support.accounts import Account, sign_up_directly
 from tests.support.apps import make_client, running_app
@@ -43,8 +44,8 @@ def rate_headers(response: httpx.Response) -> tuple[int, int, int]:
 async def test_every_answer_carries_the_headers(
     app: FastAPI, client: httpx.AsyncClient, user: Account
 ) -> None:
-    window = app.state.settings.rate_limit_window_seconds
-    limit = app.state.settings.rate_limit_requests
+    window = container_of(app).settings.rate_limit_window_seconds
+    limit = container_of(app).settings.rate_limit_requests
     before = time.time()
     responses = {
         "ok": await client.get("/v1/pets"),
@@ -108,7 +109,7 @@ async def direct_token(app: FastAPI, tenant: str) -> dict[str, str]:
     """A user and a token made without HTTP, so that no request is counted."""
     username = f"r{uuid.uuid4().hex[:12]}"
     user = await sign_up_directly(app, tenant, username)
-    issued = app.state.tokens.issue(
+    issued = container_of(app).tokens.issue(
         user_id=user.id,
         username=username,
         role=Role.USER,

@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
+from petstore.container import container_of
 from petstore.core.readcache import ReadCacheMiddleware
 from tests.support.accounts import Account
 from tests.support.pets import MakePet
@@ -65,7 +66,7 @@ async def test_a_write_by_another_connection_invalidates(
     url = f"/v1/pets/{pet['id']}"
     assert (await client.get(url)).json()["name"] == "Before"
     # Another process's write, as far as this server can tell: a connection it does not own.
-    path = make_url(app.state.settings.database_url).database
+    path = make_url(container_of(app).settings.database_url).database
     assert path
     other = sqlite3.connect(path)
     changed = other.execute(

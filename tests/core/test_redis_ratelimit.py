@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from petstore.app import create_app
+from petstore.container import container_of
 from petstore.core.ratelimit import RedisRateLimitStore
 from petstore.core.redis import RATE_LIMIT_PREFIX, create_redis
 from petstore.core.settings import Settings
@@ -340,7 +341,9 @@ async def test_the_api_keeps_answering_and_limiting_while_redis_is_down(
         rate_limit_window_seconds=1_000_000,
     )
     async with running_app(settings) as application:
-        assert await application.state.redis.ping() is False
+        redis = container_of(application).redis
+        assert redis is not None
+        assert await redis.ping() is False
         (client,) = clients([application], tenant, random_ip())
         async with client:
             remaining = []

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
+from petstore.container import container_of
 from petstore.core.database import get_session, on_commit, on_rollback
 from petstore.core.ids import new_id
 from petstore.images import service as images_service
@@ -60,7 +61,7 @@ async def app(database_url: str, tmp_path: Path) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture
 def media(app: FastAPI) -> Path:
-    root: Path = app.state.settings.media_dir
+    root: Path = container_of(app).settings.media_dir
     return root
 
 
@@ -125,7 +126,7 @@ async def uploaded(
 
 
 async def image_rows(app: FastAPI, pet_id: str) -> list[PetImage]:
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         rows = await session.scalars(select(PetImage).where(PetImage.pet_id == uuid.UUID(pet_id)))
         return list(rows.all())
 
@@ -329,7 +330,7 @@ async def test_a_file_over_5mb_with_content_length_is_413_and_nothing_is_stored(
     media: Path,
     file_bytes: int,
 ) -> None:
-    assert app.state.settings.max_image_bytes == LIMIT
+    assert container_of(app).settings.max_image_bytes == LIMIT
     request = client.build_request(
         "POST",
         f"/v1/pets/{pet['id']}/images",
@@ -724,7 +725,7 @@ async def test_an_upload_whose_row_cannot_be_written_leaves_no_file(
 ) -> None:
     """The files are written, then the row violates a constraint (its pet does not exist):
     the request's session dependency rolls back and the files go."""
-    state = app.state
+    state = container_of(app)
     ghost = Pet(id=new_id(), tenant=tenant)  # never inserted: pet_images.pet_id has no target
     data = picture("JPEG", (400, 300))
     sessions = request_transaction(app)
@@ -745,7 +746,7 @@ async def test_a_request_failing_after_the_upload_leaves_no_file_no_row_no_photo
 ) -> None:
     """``add_image`` succeeds, then the request fails before its commit: the session
     dependency rolls back and runs the rollback callbacks, as for any failing request."""
-    state = app.state
+    state = container_of(app)
     sessions = request_transaction(app)
     session = await anext(sessions)
     row = await pets_service.get_pet(session, tenant, uuid.UUID(pet["id"]), for_update=True)
@@ -772,7 +773,7 @@ async def test_a_failed_upload_keeps_a_file_another_image_already_uses(
     files = stored_files(media)
     other = await make_pet(name="Other")
 
-    state = app.state
+    state = container_of(app)
     sessions = request_transaction(app)
     session = await anext(sessions)
     row = await pets_service.get_pet(session, tenant, uuid.UUID(other["id"]), for_update=True)
@@ -798,7 +799,7 @@ class InFlightUpload:
         self.image: PetImage | None = None
 
     async def start(self) -> None:
-        state = self.app.state
+        state = container_of(self.app)
         self.sessions = request_transaction(self.app)
         session = await anext(self.sessions)
         row = await pets_service.get_pet(session, self.tenant, self.pet_id, for_update=True)
@@ -843,7 +844,7 @@ async def test_a_file_deleted_while_another_upload_of_it_is_in_flight_survives(
     pet_a, pet_b = await make_pet(), await make_pet(name="B")
     image_a = await uploaded(client, pet_a["id"], data, staff.auth)
     b = InFlightUpload(app, tenant, pet_b["id"], data)
-    state = app.state
+    state = container_of(app)
 
     a_sessions = request_transaction(app)
     session_a = await anext(a_sessions)
@@ -875,7 +876,7 @@ async def test_a_file_removed_by_a_failed_upload_while_another_upload_of_it_is_i
     data = picture("JPEG", (400, 300))
     pet_a, pet_b = await make_pet(), await make_pet(name="B")
     b = InFlightUpload(app, tenant, pet_b["id"], data)
-    state = app.state
+    state = container_of(app)
 
     a_sessions = request_transaction(app)
     session_a = await anext(a_sessions)

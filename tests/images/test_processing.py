@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 from PIL import Image, PngImagePlugin
 
-from petstore.core.problems import Problem
+from petstore.core.errors import DomainError
+from petstore.core.problems import from_domain_error
 from petstore.images.processing import THUMBNAIL_EDGE, process
 from tests.support.images import decode, encode
 
@@ -112,9 +113,9 @@ def test_a_small_image_keeps_its_size_in_the_thumbnail() -> None:
 def test_webp_with_trailing_data_is_rejected() -> None:
     webp = encode(halves(), "WEBP")
     assert process(webp).image.content_type == "image/webp"  # positive control
-    with pytest.raises(Problem) as refused:
+    with pytest.raises(DomainError) as refused:
         process(webp + b"<html><script>alert(1)</script></html>")
-    assert refused.value.status == 422
+    assert from_domain_error(refused.value).status == 422
     assert refused.value.errors is not None
     assert refused.value.errors[0]["code"] == "invalid_image"
 
@@ -165,6 +166,6 @@ def test_exif_is_not_carried_into_the_copy() -> None:
     ids=["empty", "text", "gif", "bmp", "tiff"],
 )
 def test_anything_else_is_refused(data: bytes, status: int) -> None:
-    with pytest.raises(Problem) as refused:
+    with pytest.raises(DomainError) as refused:
         process(data)
-    assert refused.value.status == status
+    assert from_domain_error(refused.value).status == status

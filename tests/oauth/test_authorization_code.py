@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from petstore.container import container_of
 from petstore.core.ids import utcnow
 from petstore.oauth.models import AuthorizationCode
 from tests.support.accounts import Account, AccountFactory, bearer
@@ -209,7 +210,7 @@ async def test_code_expires_after_60_seconds(
     before = utcnow()
     code = await get_code(browser, registered, user, verifier)
     after = utcnow()
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         stored = await session.scalar(
             select(AuthorizationCode.expires_at).where(
                 AuthorizationCode.client_id == registered.client_id

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from petstore.app import create_app
 from petstore.auth.keys import derive_key
 from petstore.auth.models import SigningKey
+from petstore.container import container_of
 from petstore.core.secrets import ServerSecret
 from petstore.oauth.browser import COOKIE, Sessions
 from tests.support.accounts import Account
@@ -92,7 +93,7 @@ async def test_the_sign_in_cookie_key_comes_from_the_key_file_not_the_database(
     assert await is_signed_in(first, resigned, params)
 
     # Every secret and signing key the database holds fails to forge it.
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         secrets = (await session.scalars(select(ServerSecret.value))).all()
         stored_keys = (await session.scalars(select(SigningKey.private_pem))).all()
     candidates = [value.encode() for value in secrets]

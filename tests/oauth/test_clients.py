@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from petstore.container import container_of
 from petstore.oauth.models import OAuthClient
 from tests.support.accounts import Account, bearer
 from tests.support.oauth import (
@@ -48,7 +49,7 @@ async def test_staff_register_list_read_and_delete_clients(
     secret = body["clientSecret"]
     assert len(secret) >= 43
     # Hashed at rest; the secret itself is nowhere in the database row.
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         row = await session.scalar(select(OAuthClient).where(OAuthClient.client_id == body["id"]))
         assert row is not None
         assert row.secret_hash == hashlib.sha256(secret.encode()).hexdigest()

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 
 from petstore.app import create_app
 from petstore.auth.scopes import Role
+from petstore.container import container_of
 from petstore.core.ids import utcnow
 from petstore.oauth.models import DeviceAuthorization
 from petstore.users import service as users_service
@@ -63,7 +64,7 @@ async def poll(
 
 async def allow_last_poll(app: FastAPI, client_id: str) -> None:
     """Pretend the device waited its interval (instead of sleeping 5 s in a test)."""
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         await session.execute(
             update(DeviceAuthorization)
             .where(DeviceAuthorization.client_id == client_id)
@@ -122,7 +123,7 @@ async def test_device_flow_end_to_end(
     )
     # Polling again at once is too fast, and the device must now wait 5 s longer (RFC 8628 §3.5).
     assert_oauth_error(await poll(oc, registered, grant["device_code"]), 400, "slow_down")
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         interval = await session.scalar(
             select(DeviceAuthorization.interval).where(
                 DeviceAuthorization.client_id == registered.client_id
@@ -217,7 +218,7 @@ async def test_device_authorizations_expired_a_day_ago_are_purged(
     )
     assert (await device_start(oc, registered)).status_code == 200
     assert_oauth_error(await poll(oc, registered, grant["device_code"]), 400, "invalid_grant")
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         kept = await session.scalars(
             select(DeviceAuthorization.user_code).where(
                 DeviceAuthorization.client_id == registered.client_id
@@ -504,11 +505,11 @@ async def test_introspection_does_not_cross_tenants(
     app_client = await register(oc, staff, grants=["authorization_code"], public=True)
     tokens = await user_tokens(oc, browser, app_client, user)
     other_tenant = str(uuid.uuid4())
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         name = f"s{uuid.uuid4().hex[:10]}"
         await users_service.sign_up(
             session,
-            app.state.passwords,
+            container_of(app).passwords,
             other_tenant,
             UserCreate(username=name, email=f"{name}@example.com", password=PASSWORD),
             role=Role.STAFF,

@@ -24,6 +24,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from petstore.auth.scopes import Role
+from petstore.container import container_of
 from petstore.migrations.runner import upgrade
 from tests.support.accounts import PASSWORD, Account, auth_of, login, sign_up, sign_up_directly
 from tests.support.apps import running_app
@@ -272,7 +273,7 @@ async def test_no_table_holds_card_data(
                 )
         return cells
 
-    async with app.state.engine.connect() as connection:
+    async with container_of(app).engine.connect() as connection:
         cells = await connection.run_sync(dump)
     assert any(t == "idempotency_keys" for t, _, _ in cells)  # replays were stored, and read
     assert_cells_clean(cells, frozenset(shared))

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from petstore.container import container_of
 from petstore.migrations.runner import upgrade
 from petstore.pets.models import Pet
 from petstore.store.models import Order
@@ -29,7 +30,7 @@ from tests.support.settings import DATABASES
 async def counters_match_rows(app: FastAPI, tenant: str) -> tuple[dict[Any, int], dict[Any, int]]:
     """Assert both counter tables equal a GROUP BY over the real rows; return the pet counts
     and order counts (zero rows left out)."""
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         real_pets = {
             (r.status, r.species): r.n
             for r in await session.execute(
@@ -114,7 +115,7 @@ async def test_counters_follow_every_kind_of_write(
     assert pets[("AVAILABLE", "DOG")] == 1
 
     # Bulk SQL, one statement for many rows (PostgreSQL's statement-level triggers aggregate).
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         await session.execute(
             text("UPDATE pets SET status = 'ADOPTED' WHERE tenant = :t AND species = 'DOG'"),
             {"t": tenant},
@@ -128,12 +129,12 @@ async def test_counters_follow_every_kind_of_write(
     assert orders == {"DELIVERED": 2}
 
     # A rolled-back change leaves the counters as they were.
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         await session.execute(text("DELETE FROM pets WHERE tenant = :t"), {"t": tenant})
         await session.rollback()
     assert await counters_match_rows(app, tenant) == (pets, orders)
 
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         await session.execute(text("DELETE FROM pets WHERE tenant = :t"), {"t": tenant})
         await session.commit()
     pets, _ = await counters_match_rows(app, tenant)

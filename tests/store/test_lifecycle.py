@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from petstore.core.problems import Problem
+from petstore.core.errors import Conflict
+from petstore.core.problems import from_domain_error
 from petstore.store.lifecycle import TRANSITIONS, OrderStatus, can_move, check_transition
 
 PLACED, APPROVED, SHIPPED, DELIVERED, CANCELLED = (
@@ -55,9 +56,9 @@ def test_every_pair(current: OrderStatus, target: OrderStatus) -> None:
     if expected:
         check_transition(current, target)  # does not raise
         return
-    with pytest.raises(Problem) as caught:
+    with pytest.raises(Conflict) as caught:
         check_transition(current, target)
-    problem = caught.value
+    problem = from_domain_error(caught.value)  # as the REST door answers it
     assert problem.status == 409
     assert problem.slug == "conflict"
     assert problem.extensions == {

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from petstore.auth.principal import Principal
 from petstore.auth.scopes import ROLE_SCOPES, Role
+from petstore.container import container_of
 from petstore.core.database import WRITE_INTENT
 from petstore.pets.models import Pet
 from petstore.store import service as orders_service
@@ -22,6 +23,9 @@ from petstore.store.schemas import OrderCreate
 from tests.support.accounts import Account, AccountFactory
 from tests.support.pets import MakePet
 from tests.support.problems import assert_problem
+
+BASE_URL = "http://petstore.test"  # where event links point when a test calls a service
+
 
 MERGE_PATCH = {"Content-Type": "application/merge-patch+json"}
 
@@ -413,7 +417,7 @@ def principal_for(account_id: uuid.UUID, tenant: str, role: Role = Role.USER) ->
 async def stored_state(app: FastAPI, tenant: str, pet_id: str) -> tuple[str | None, int]:
     """The pet's status and the number of orders for it, read in a fresh session."""
     pid = uuid.UUID(pet_id)
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         status = await session.scalar(select(Pet.status).where(Pet.id == pid))
         count = await session.scalar(
             select(func.count())
@@ -433,10 +437,10 @@ async def test_nothing_is_written_until_the_transaction_commits(
         pass
 
     async def place_then_fail() -> None:
-        async with app.state.sessionmaker() as session:
+        async with container_of(app).sessionmaker() as session:
             await session.connection(execution_options={WRITE_INTENT: True})
             order = await orders_service.place_order(
-                session, buyer, tenant, OrderCreate(petId=uuid.UUID(pet["id"]))
+                session, buyer, tenant, OrderCreate(petId=uuid.UUID(pet["id"])), BASE_URL
             )
             assert order.status == "PLACED"
             # Another connection sees neither change yet: both are in this transaction.
@@ -449,10 +453,10 @@ async def test_nothing_is_written_until_the_transaction_commits(
     assert await pet_status(client, pet["id"]) == "AVAILABLE"
 
     # Control: the same calls, committed, do change both together.
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         await session.connection(execution_options={WRITE_INTENT: True})
         await orders_service.place_order(
-            session, buyer, tenant, OrderCreate(petId=uuid.UUID(pet["id"]))
+            session, buyer, tenant, OrderCreate(petId=uuid.UUID(pet["id"])), BASE_URL
         )
         await session.commit()
     assert await stored_state(app, tenant, pet["id"]) == ("PENDING", 1)
@@ -470,9 +474,9 @@ async def test_an_explicit_transaction_is_atomic_outside_requests(
         pass
 
     async def place_then_fail() -> None:
-        async with app.state.sessionmaker() as session, session.begin():
+        async with container_of(app).sessionmaker() as session, session.begin():
             await orders_service.place_order(
-                session, buyer, tenant, OrderCreate(petId=uuid.UUID(pet["id"]))
+                session, buyer, tenant, OrderCreate(petId=uuid.UUID(pet["id"])), BASE_URL
             )
             raise LaterStepError
 

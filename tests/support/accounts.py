@@ -16,6 +16,7 @@ import httpx
 from fastapi import FastAPI
 
 from petstore.auth.scopes import Role
+from petstore.container import container_of
 from petstore.users import service as users_service
 from petstore.users.models import User
 from petstore.users.schemas import UserCreate
@@ -145,8 +146,10 @@ async def sign_up_directly(
     """Create a user through the service, as the CLI does: the only way to a staff account (the
     API signs up plain users), and one that no request counts against a rate limit."""
     data = UserCreate(username=username, email=f"{username}@example.com", password=PASSWORD)
-    async with app.state.sessionmaker() as session:
-        user = await users_service.sign_up(session, app.state.passwords, tenant, data, role=role)
+    async with container_of(app).sessionmaker() as session:
+        user = await users_service.sign_up(
+            session, container_of(app).passwords, tenant, data, role=role
+        )
         await session.commit()
     return user
 

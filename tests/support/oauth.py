@@ -17,6 +17,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import update
 
+from petstore.container import container_of
 from petstore.core.ids import utcnow
 from petstore.oauth.models import AuthorizationCode, DeviceAuthorization
 from tests.support.accounts import Account
@@ -199,9 +200,9 @@ async def expire(
 ) -> int:
     """Backdate the expiry of a client's codes or device authorizations (instead of waiting);
     how many there were."""
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         result = await session.execute(
             update(table).where(table.client_id == client_id).values(expires_at=utcnow() - ago)
         )
         await session.commit()
-    return int(result.rowcount)
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from petstore.auth.service import REVOKE_BATCH
+from petstore.container import container_of
 from petstore.users.models import User
 from tests.support.accounts import PASSWORD, Account, AccountFactory, login, new_user
 from tests.support.apps import make_client
@@ -19,7 +20,7 @@ from tests.support.problems import assert_problem
 
 
 async def count_users(app: FastAPI, tenant: str, username: str) -> int:
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         count = await session.scalar(
             select(func.count())
             .select_from(User)

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from fastapi import FastAPI
 
+from petstore.container import container_of
 from petstore.webhooks.delivery import DeliveryWorker
 from tests.support.apps import running_app
 from tests.support.webhooks import Receiver, webhook_settings
@@ -22,7 +23,7 @@ async def app(database_url: str) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture
 async def worker(app: FastAPI) -> AsyncIterator[DeliveryWorker]:
-    delivery_worker = DeliveryWorker(app.state.sessionmaker, app.state.settings)
+    delivery_worker = DeliveryWorker(container_of(app).sessionmaker, container_of(app).settings)
     yield delivery_worker
     await delivery_worker.aclose()
 

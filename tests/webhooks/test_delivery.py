@@ -17,9 +17,11 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
+from petstore.container import container_of
+from petstore.core import events as events_bus
 from petstore.core.database import WRITE_INTENT
 from petstore.core.ids import utcnow
-from petstore.webhooks import outbox
+from petstore.pets.events import PET_AVAILABLE
 from petstore.webhooks.delivery import DeliveryWorker, callback_secret
 from petstore.webhooks.models import Delivery, DeliveryAttempt
 from tests.support.accounts import Account, AccountFactory
@@ -186,7 +188,9 @@ async def test_a_private_target_is_refused_at_delivery_time(
     await send_test(client, user, sub)
 
     async with running_app(webhook_settings(database_url, outbound_allow="")) as strict:
-        strict_worker = DeliveryWorker(strict.state.sessionmaker, strict.state.settings)
+        strict_worker = DeliveryWorker(
+            container_of(strict).sessionmaker, container_of(strict).settings
+        )
         try:
             await deliver_until(strict_worker, finished(client, user, sub))
         finally:
@@ -215,10 +219,10 @@ async def test_retries_follow_the_schedule_then_fail(
     sub = await subscribe(client, user, url)
     await send_test(client, user, sub)
     settings = webhook_settings(database_url, webhook_retry_schedule="0,60,300")
-    scheduled = DeliveryWorker(app.state.sessionmaker, settings)
+    scheduled = DeliveryWorker(container_of(app).sessionmaker, settings)
 
     async def make_due() -> None:
-        async with app.state.sessionmaker() as session:
+        async with container_of(app).sessionmaker() as session:
             await session.connection(execution_options={WRITE_INTENT: True})
             await session.execute(
                 update(Delivery)
@@ -333,7 +337,7 @@ async def test_order_callback_reports_completed_or_failed(
     await deliver_until(
         worker, lambda: len(receiver.hits(good_url)) == 1 and len(receiver.hits(bad_url)) == 1
     )
-    secret = await callback_secret(app.state.sessionmaker)
+    secret = await callback_secret(container_of(app).sessionmaker)
     completed = verify_signed(receiver.hits(good_url)[0], secret)
     failed = verify_signed(receiver.hits(bad_url)[0], secret)
     for body in (completed, failed):
@@ -373,7 +377,7 @@ async def test_order_callback_to_a_refused_url_is_422(
     )
     problem = assert_problem(response, 422, "validation-error")
     assert [e["field"] for e in problem["errors"]] == ["callbackUrl"]
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         queued = await session.scalar(
             select(func.count()).select_from(Delivery).where(Delivery.url == url)
         )
@@ -417,10 +421,10 @@ async def test_two_workers_never_send_one_delivery_twice(
     url = receiver.url()
     sub = await subscribe(client, staff, url, ["pet.available"])
     events = 100  # more than one claim batch (64), so both workers get work
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         await session.connection(execution_options={WRITE_INTENT: True})
         for n in range(events):
-            await outbox.emit(session, tenant, "pet.available", {"pet": {"n": n}})
+            await events_bus.record(session, PET_AVAILABLE, tenant, {"pet": {"n": n}})
         await session.commit()
 
     def received() -> Counter[str]:
@@ -429,11 +433,11 @@ async def test_two_workers_never_send_one_delivery_twice(
     # No attempt may time out and no lease run out during the test (the module's 1 s and 2 s
     # can on a busy machine, and then a retry or a re-claim is a legitimate second send): a
     # double send here can only come from two workers claiming the same delivery.
-    settings = app.state.settings.model_copy(
+    settings = container_of(app).settings.model_copy(
         update={"webhook_timeout_seconds": 60, "webhook_lease_seconds": 120}
     )
-    first = DeliveryWorker(app.state.sessionmaker, settings)
-    second = DeliveryWorker(app.state.sessionmaker, settings)
+    first = DeliveryWorker(container_of(app).sessionmaker, settings)
+    second = DeliveryWorker(container_of(app).sessionmaker, settings)
     deadline = time.monotonic() + 30
     try:
         while len(received()) < events:
@@ -452,7 +456,7 @@ async def test_two_workers_never_send_one_delivery_twice(
     assert set(per_id.values()) == {1}
     for hit in receiver.hits(url)[:5]:
         verify_signed(hit, sub["secret"])
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         rows = (
             await session.execute(
                 select(Delivery.status, Delivery.attempts, func.count(DeliveryAttempt.id))

@@ -15,11 +15,13 @@ from sqlalchemy import func, select
 
 from petstore.auth.principal import Principal
 from petstore.auth.scopes import ROLE_SCOPES, Role
+from petstore.container import container_of
 from petstore.core.database import WRITE_INTENT
+from petstore.core.outbox import OutboxEvent
 from petstore.store import service as orders_service
 from petstore.store.schemas import OrderCreate
 from petstore.webhooks.delivery import DeliveryWorker
-from petstore.webhooks.models import Delivery, OutboxEvent
+from petstore.webhooks.models import Delivery
 from tests.support.accounts import Account, AccountFactory
 from tests.support.payments import DECLINED_CARD, VISA
 from tests.support.pets import MakePet
@@ -34,6 +36,8 @@ from tests.support.webhooks import (
     subscribe,
     verify_signed,
 )
+
+BASE_URL = "http://petstore.test"  # where event links point when a test calls a service
 
 
 class Inbox:
@@ -370,7 +374,7 @@ async def test_a_disabled_subscription_receives_nothing_new(
 
 
 async def outbox_counts(app: FastAPI, tenant: str) -> Counter[str]:
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         rows = await session.execute(
             select(OutboxEvent.event_type, func.count(Delivery.id))
             .join(Delivery, Delivery.event_id == OutboxEvent.id)
@@ -426,10 +430,10 @@ async def test_a_change_rolled_back_after_emitting_leaves_no_trace(
         tenant=tenant,
     )
 
-    async with app.state.sessionmaker() as session:
+    async with container_of(app).sessionmaker() as session:
         await session.connection(execution_options={WRITE_INTENT: True})
         await orders_service.place_order(
-            session, buyer, tenant, OrderCreate(petId=uuid.UUID(pet["id"]))
+            session, buyer, tenant, OrderCreate(petId=uuid.UUID(pet["id"])), BASE_URL
         )
         assert await outbox_counts(app, tenant) == before  # not visible before commit
         await session.rollback()  # a later step of the transaction failed

@@ -12,8 +12,9 @@ import httpx
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
 
-from petstore.core import metrics
+from petstore.container import container_of
 from petstore.core.ids import utcnow
+from petstore.webhooks import metrics as webhook_metrics
 from petstore.webhooks.delivery import DeliveryWorker
 from tests.support.accounts import Account
 from tests.support.webhooks import Receiver, Reply, deliver_until, deliveries_of, subscribe
@@ -67,10 +68,12 @@ async def test_each_recorded_attempt_counts_by_outcome_and_the_outbox_shows_the_
     assert busy_delivery["status"] == "PENDING"
     # Seen from an hour later, the retrying delivery is an hour overdue and an hour old.
     later = utcnow() + timedelta(hours=1)
-    gauges = outbox_gauges(await metrics.outbox_collector(app.state.sessionmaker, now=later))
+    gauges = outbox_gauges(
+        await webhook_metrics.outbox_collector(container_of(app).sessionmaker, now=later)
+    )
     assert gauges["petstore_outbox_pending"] >= 1
     assert gauges["petstore_outbox_lag_seconds"] >= 3500
     assert gauges["petstore_outbox_oldest_pending_age_seconds"] >= 3500
     # Read at the present moment, as a scrape does.
-    now = outbox_gauges(await metrics.outbox_collector(app.state.sessionmaker))
+    now = outbox_gauges(await webhook_metrics.outbox_collector(container_of(app).sessionmaker))
     assert now["petstore_outbox_pending"] >= 1
