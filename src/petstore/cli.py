@@ -38,7 +38,7 @@ DEMO_STAFF_PASSWORD = "petstore-demo-staff"  # noqa: S105 - documented demo acco
 async def _seed(settings: Settings, pets: int, tenant: str, with_staff: bool) -> None:
     from petstore.auth.passwords import Passwords
     from petstore.images.storage import LocalStorage
-    from petstore.pets.seed import count_pets, seed_pets, seed_photos
+    from petstore.seed import count_pets, seed_pets, seed_photos
     from petstore.users import repository as users
     from petstore.users import service as users_service
     from petstore.users.schemas import UserCreate

@@ -1,4 +1,8 @@
-"""Loads the demo catalog into a tenant, in batches (fast enough for 100,000 pets)."""
+"""Loads the demo catalog into a tenant, in batches (fast enough for 100,000 pets).
+
+Beside the CLI rather than in ``pets/``: the demo pets come with pictures, so seeding uses both
+the pets and the images domains.
+"""
 
 from __future__ import annotations
 
