@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,7 @@ from petstore.auth.principal import Principal
 from petstore.auth.repository import TokenHolder
 from petstore.auth.scopes import Role, grantable
 from petstore.auth.tokens import IssuedToken, TokenService
-from petstore.core.ids import new_id, utcnow
+from petstore.core.ids import as_utc, new_id, utcnow
 from petstore.core.metrics import rate_limited
 from petstore.core.problems import Problem, unauthorized
 from petstore.core.ratelimit import RateLimitStore
@@ -203,7 +203,7 @@ async def refresh(
             await revoke_family(session, row.family_id, now)
             await session.commit()
         raise unauthorized("The refresh token has already been used or revoked.")
-    if _aware(row.expires_at) <= now:
+    if as_utc(row.expires_at) <= now:
         raise unauthorized("The refresh token has expired.")
     # Claim the token atomically: of two simultaneous exchanges only one wins.
     if not await repository.claim_refresh_token(session, row.id, now):
@@ -214,11 +214,6 @@ async def refresh(
     return await _issue_pair(
         session, tokens, settings, user, frozenset(row.scope.split()), family_id=row.family_id
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored moment is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
@@ -272,7 +267,7 @@ async def _revoke_tracked(session: AsyncSession, holder: TokenHolder) -> None:
     now = utcnow()
     cutoff = now - timedelta(days=1)  # beyond any access-token lifetime
     rows = await repository.unrevoked_access_tokens(session, holder, cutoff)
-    live = [(jti, _aware(created_at) + timedelta(days=1)) for jti, created_at in rows]
+    live = [(jti, as_utc(created_at) + timedelta(days=1)) for jti, created_at in rows]
     await _revoke_access_tokens(session, live)
     await repository.revoke_refresh_tokens(session, holder, now)
 

@@ -50,7 +50,7 @@ from petstore.auth.models import RefreshToken
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
 from petstore.auth.service import hash_token, new_refresh_token
 from petstore.auth.tokens import InvalidToken, TokenService
-from petstore.core.ids import new_id, utcnow
+from petstore.core.ids import as_utc, new_id, utcnow
 from petstore.core.settings import Settings
 from petstore.oauth import repository
 from petstore.oauth.models import (
@@ -62,7 +62,7 @@ from petstore.oauth.models import (
     DeviceAuthorization,
     OAuthClient,
 )
-from petstore.oauth.service import DEVICE_CODE, DEVICE_FLOW_SCOPES, aware
+from petstore.oauth.service import DEVICE_CODE, DEVICE_FLOW_SCOPES
 from petstore.users.models import User
 
 T = TypeVar("T")
@@ -218,7 +218,7 @@ class DeviceCredential(DeviceCredentialMixin):  # type: ignore[misc]
         return self.row.user_code
 
     def is_expired(self) -> bool:
-        return aware(self.row.expires_at) <= self.now
+        return as_utc(self.row.expires_at) <= self.now
 
 
 @dataclass
@@ -396,7 +396,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
     def revoke_family(self, family_id: uuid.UUID) -> None:
         """Revoke a refresh-token family and the access tokens issued with it."""
         for row in repository.family_tokens(self.db, family_id):
-            self.revoke_jti(row.access_jti, aware(row.created_at) + timedelta(days=1))
+            self.revoke_jti(row.access_jti, as_utc(row.created_at) + timedelta(days=1))
         repository.revoke_family_tokens(self.db, family_id, self.ctx.now)
 
     def revoke_jti(self, jti: str, expires_at: datetime) -> None:
@@ -433,8 +433,8 @@ class Server(AuthorizationServer):  # type: ignore[misc]
             scope=row.scope,
             subject=str(row.user_id),
             username=user.username if user is not None else "",
-            issued_at=aware(row.created_at),
-            expires_at=aware(row.expires_at),
+            issued_at=as_utc(row.created_at),
+            expires_at=as_utc(row.expires_at),
             revoked=row.revoked_at is not None or row.used_at is not None,
             refresh=row,
         )
@@ -504,11 +504,11 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
             return None
         if row.used_at is not None:
             if row.access_jti is not None:
-                self.server.revoke_jti(row.access_jti, aware(row.used_at) + timedelta(days=1))
+                self.server.revoke_jti(row.access_jti, as_utc(row.used_at) + timedelta(days=1))
             if row.family_id is not None:
                 self.server.revoke_family(row.family_id)
             return None
-        if aware(row.expires_at) <= now:
+        if as_utc(row.expires_at) <= now:
             return None
         if not repository.claim_code(db, row.code_hash, now):
             return None
@@ -542,7 +542,7 @@ class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         if row.used_at is not None:
             server.revoke_family(row.family_id)
             return None
-        if aware(row.expires_at) <= server.ctx.now:
+        if as_utc(row.expires_at) <= server.ctx.now:
             return None
         requested = self.request.payload.scope
         if requested and not frozenset(requested.split()) <= frozenset(row.scope.split()):
@@ -589,7 +589,7 @@ class DeviceGrant(DeviceCodeGrant):  # type: ignore[misc]
         adds 5 seconds to the interval the device must keep from then on."""
         row, now = credential.row, self.server.ctx.now
         last = row.last_polled_at
-        too_fast = last is not None and (now - aware(last)).total_seconds() < row.interval
+        too_fast = last is not None and (now - as_utc(last)).total_seconds() < row.interval
         interval = row.interval + 5 if too_fast else row.interval
         repository.save_poll(self.server.db, row, polled_at=now, interval=interval)
         return too_fast

@@ -13,7 +13,6 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -22,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
 from petstore.auth.service import hash_token, revoke_client_tokens
 from petstore.core.errors import forbidden, not_found, validation_failed
-from petstore.core.ids import new_id, utcnow
+from petstore.core.ids import as_utc, new_id, utcnow
 from petstore.core.ratelimit import RateLimitStore
 from petstore.core.settings import Settings
 from petstore.oauth import repository
@@ -204,11 +203,6 @@ def consent_scopes(requested: frozenset[str], user: User) -> tuple[frozenset[str
 # --- the /device page --------------------------------------------------------------------
 
 
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored moment is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def normalise_user_code(raw: str) -> str:
     """``bcdf ghjk``, ``BCDFGHJK`` and ``BCDF-GHJK`` are one code (RFC 8628 §6.1)."""
     letters = "".join(ch for ch in raw.upper() if ch.isalnum())
@@ -239,7 +233,7 @@ async def pending_device(session: AsyncSession, user_code: str) -> DeviceAuthori
     row = await repository.find_device_authorization(session, user_code)
     if row is None or row.status != PENDING:
         return None
-    return row if aware(row.expires_at) > utcnow() else None
+    return row if as_utc(row.expires_at) > utcnow() else None
 
 
 DeviceDecision = Literal["approved", "denied", "already_decided"]

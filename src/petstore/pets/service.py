@@ -19,7 +19,7 @@ from petstore.auth.principal import Principal
 from petstore.core import events
 from petstore.core.errors import InvalidInput, conflict, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
-from petstore.core.schemas import minor_to_money, money_to_minor
+from petstore.core.schemas import money_to_minor
 from petstore.pets import repository
 from petstore.pets.events import PET_ADOPTED, PET_AVAILABLE, PET_STATUS_CHANGED
 from petstore.pets.models import Pet
@@ -91,29 +91,15 @@ async def replace_pet(
     return pet
 
 
+READ_ONLY_FIELDS = ("id", "tenantId", "createdAt", "updatedAt", "links")
+
+
 def _write_fields(pet: Pet) -> dict[str, Any]:
-    return {
-        "name": pet.name,
-        "species": pet.species,
-        "ageMonths": pet.age_months,
-        "price": minor_to_money(pet.price_minor),
-        "currency": pet.currency,
-        "status": pet.status,
-        "breed": pet.breed,
-        "size": pet.size,
-        "color": pet.color,
-        "gender": pet.gender,
-        "goodWithKids": pet.good_with_kids,
-        "description": pet.description,
-        "medicalInfo": {
-            "vaccinated": pet.vaccinated,
-            "spayedNeutered": pet.spayed_neutered,
-            "microchipped": pet.microchipped,
-            "specialNeeds": pet.special_needs,
-            "healthNotes": pet.health_notes,
-        },
-        "photos": list(pet.photos or []),
-    }
+    """The pet as a client would write it: its wire form without the server's own fields."""
+    payload = pet_payload(pet, "")
+    for field in READ_ONLY_FIELDS:
+        del payload[field]
+    return payload
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

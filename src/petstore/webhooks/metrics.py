@@ -16,6 +16,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.core.database import READ_ONLY
+from petstore.core.ids import as_utc
 from petstore.webhooks import repository
 
 logger = logging.getLogger("petstore.metrics")
@@ -26,9 +27,7 @@ SCRAPE_QUERY_TIMEOUT = 2.0  # seconds
 def _age(moment: datetime | None, now: datetime) -> float:
     if moment is None:
         return 0.0
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=UTC)
-    return max((now - moment).total_seconds(), 0.0)
+    return max((now - as_utc(moment)).total_seconds(), 0.0)
 
 
 async def outbox_collector(
