@@ -199,3 +199,46 @@ def test_the_import_rules_catch_what_they_name(path: str, source: str, broken: b
 )
 def test_the_sql_rule_catches_what_it_names(source: str, sites: int) -> None:
     assert len(sql_sites(_module("pets/service.py", source))) == sites
+
+
+def two_way_dependencies(found: list[Module]) -> list[tuple[str, str]]:
+    """Pairs of packages that import each other (top-level modules are not packages)."""
+    edges = set()
+    for module in found:
+        for _, name in imports(module):
+            parts = _petstore_parts(name)
+            if parts and "/" in module.path and parts[0] != module.package:
+                edges.add((module.package, parts[0]))
+    packages = {m.package for m in found if "/" in m.path}
+    return sorted((a, b) for a, b in edges if a < b and (b, a) in edges and {a, b} <= packages)
+
+
+def report(root: Path = ROOT) -> str:
+    """The figures the layout is judged by: ``python tests/test_architecture.py [SRC]``."""
+    found = modules(root)
+    inside = sum(len(sql_sites(m)) for m in found if m.leaf == "repository")
+    outside = {m.path: len(sql_sites(m)) for m in found if not may_write_sql(m)}
+    plumbing = sum(len(sql_sites(m)) for m in found if m.path in SQL_PLUMBING)
+    lengths = sorted(
+        (
+            (node.end_lineno or node.lineno) - node.lineno + 1,
+            f"{m.path}:{node.name}",
+        )
+        for m in found
+        for node in ast.walk(m.tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    )
+    return "\n".join(
+        [
+            f"SQL sites in repository.py: {inside}; in core plumbing: {plumbing}; "
+            f"elsewhere: {sum(outside.values())} {[p for p, n in outside.items() if n]}",
+            f"two-way package dependencies: {two_way_dependencies(found)}",
+            f"longest functions: {lengths[-3:][::-1]}",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(report(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT))
