@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from petstore.webhooks.delivery import DeliveryWorker
 from tests.support.accounts import Account, AccountFactory, account_in
 from tests.support.apps import make_client, running_app
+from tests.support.outbound import FORM_TABLE, ipv6_forms, url_of
 from tests.support.problems import assert_problem
 from tests.support.settings import fast_settings
 from tests.support.webhooks import (
@@ -445,3 +446,25 @@ async def test_private_targets_are_allowed_when_the_allow_list_covers_them(
             "/v1/webhooks", json={"url": "http://192.168.1.1/", "events": ["*"]}, headers=user.auth
         )
         assert_problem(refused, 422, "validation-error")
+
+
+async def test_ipv6_forms_of_private_ipv4_are_refused(
+    database_url: str, tenant: str, user: Account
+) -> None:
+    """Every IPv6 encoding of a private IPv4 (mapped, compatible, 6to4, Teredo, NAT64) is
+    refused as the IPv4 itself would be; the same encodings of a public address are not."""
+    async with (
+        running_app(fast_settings(database_url, outbound_allow="")) as strict,
+        make_client(strict, tenant) as client,
+    ):
+        for form, ipv4, allowed in FORM_TABLE:
+            url = url_of(ipv6_forms(ipv4)[form], port=8443)
+            response = await client.post(
+                "/v1/webhooks", json={"url": url, "events": ["*"]}, headers=user.auth
+            )
+            if allowed:
+                assert response.status_code == 201, (form, ipv4, response.text)
+                continue
+            problem = assert_problem(response, 422, "validation-error")
+            [error] = problem["errors"]
+            assert (error["field"], error["code"]) == ("url", "url_refused"), (form, ipv4)

@@ -5,6 +5,14 @@ A target is refused when any address its host resolves to is private, loopback, 
 is allowed by ``PETSTORE_OUTBOUND_ALLOW`` (comma-separated CIDRs and host names; tests allow
 their loopback receivers). The check runs when a URL is registered and again before every
 delivery, after DNS resolution; redirects are never followed.
+
+An IPv6 address that carries an IPv4 address (IPv4-mapped ``::ffff:a.b.c.d``, IPv4-compatible
+``::a.b.c.d``, IPv4-translated ``::ffff:0:a.b.c.d``, 6to4 ``2002::/16``, Teredo ``2001::/32``
+with its server and client, NAT64 ``64:ff9b::/96``) is judged by every IPv4 address it
+carries, since the host's stack, a relay or a translator may deliver it there. The local-use
+NAT64 prefix ``64:ff9b:1::/48`` places the IPv4 address where its operator chooses, so it
+cannot be judged and is refused (it is not globally reachable anyway); so is every other
+reserved IPv6 range (all of ``::/8``, where further embeddings live).
 """
 
 from __future__ import annotations
@@ -57,12 +65,16 @@ class OutboundPolicy:
         return parts.hostname.lower(), port
 
     def _address_allowed(self, address: IPAddress) -> bool:
+        """Allowed when listed, else judged by the IPv4 addresses it carries (all must pass),
+        else public: global, not multicast, not reserved."""
         if any(address in network for network in self.networks):
             return True
         embedded = _embedded_ipv4(address)
-        if embedded is not None:
-            return self._address_allowed(embedded)
-        return address.is_global and not address.is_multicast
+        if embedded:
+            return all(self._address_allowed(inner) for inner in embedded)
+        if address in NAT64_LOCAL:
+            return False
+        return address.is_global and not address.is_multicast and not address.is_reserved
 
     async def resolve(self, url: str) -> list[IPAddress]:
         """Resolve the URL's host and refuse it if any address is off limits."""
@@ -83,18 +95,29 @@ class OutboundPolicy:
         return addresses
 
 
-NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: IPv4 in the last 32 bits
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: layout chosen by the operator
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # RFC 4291 (deprecated): ::a.b.c.d
+IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # RFC 2765 (SIIT): ::ffff:0:a.b.c.d
 
 
-def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
-    """The IPv4 address inside an IPv4-mapped or NAT64 IPv6 address (judged as itself)."""
+def _embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
+    """Every IPv4 address an IPv6 address carries (none for other addresses), because each is
+    somewhere a packet to it may end up: the mapped or compatible host, the 6to4 relay, the
+    Teredo server and client (the client's bits are inverted), the NAT64 translation."""
     if not isinstance(address, ipaddress.IPv6Address):
-        return None
+        return []
+    low32 = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    if any(address in network for network in NAT64):
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
+        return [address.ipv4_mapped]
+    if address.teredo is not None:
+        server, client = address.teredo
+        return [server, client]
+    if address.sixtofour is not None:
+        return [address.sixtofour]
+    if any(address in net for net in (IPV4_COMPATIBLE, IPV4_TRANSLATED, NAT64_WELL_KNOWN)):
+        return [low32]
+    return []
 
 
 def pinned(url: str, address: IPAddress) -> tuple[str, dict[str, str], dict[str, Any]]:
