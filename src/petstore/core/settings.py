@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     webhook_retry_schedule: str = "0,60,300,1800,3600"
     webhook_timeout_seconds: float = Field(default=5.0, gt=0)
     webhook_lease_seconds: float = Field(default=60.0, gt=0)
+    # Subscriptions per user and per tenant (disabled ones count): each costs a delivery row
+    # per event, so an unbounded number would let one caller multiply the outbox.
+    webhook_max_per_user: int = Field(default=20, ge=1)
+    webhook_max_per_tenant: int = Field(default=100, ge=1)
     outbound_allow: str = ""
 
     # Chat: an OpenAI-compatible upstream instead of the built-in advisor, when set

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.core.ids import new_id
@@ -21,6 +22,32 @@ ALL_EVENTS = "*"
 async def add_subscription(session: AsyncSession, sub: WebhookSubscription) -> None:
     session.add(sub)
     await session.flush()
+
+
+async def count_locked(session: AsyncSession, tenant: str, owner_id: uuid.UUID) -> tuple[int, int]:
+    """(``owner_id``'s, the tenant's) subscriptions, counted in one query after taking the
+    tenant's subscription lock, so that two creations at a cap cannot both see room.
+
+    PostgreSQL: a transaction-scoped advisory lock per tenant (row locks cannot stop a new row
+    from appearing; the lock is released at commit or rollback, and a waiter's count, a new
+    statement under READ COMMITTED, sees what the previous holder committed). SQLite: writing
+    requests already hold the database's write lock (``BEGIN IMMEDIATE``).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(_lock_key(tenant))))
+    mine = func.count(case((WebhookSubscription.owner_id == owner_id, 1)))
+    row = (
+        await session.execute(
+            select(mine, func.count()).where(WebhookSubscription.tenant == tenant)
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def _lock_key(tenant: str) -> int:
+    """A stable signed 64-bit advisory-lock key for the tenant's subscriptions."""
+    digest = hashlib.blake2b(f"webhook-subscriptions:{tenant}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 async def get_subscription(

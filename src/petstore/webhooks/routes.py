@@ -66,11 +66,13 @@ CREATE_EXAMPLE = {
     summary="Subscribe to events",
     description=(
         "Deliveries are signed per Standard Webhooks with the `secret` returned here, and only "
-        "here. URLs that resolve to private, loopback or link-local addresses are refused."
+        "here. URLs that resolve to private, loopback or link-local addresses are refused. "
+        "A user may hold 20 subscriptions and a tenant 100 (by default); past either, 409 "
+        "with the `limit` and `limitPer` (`user` or `tenant`) it reached."
     ),
     status_code=201,
     response_model=WebhookWithSecret,
-    responses=responses_for(401, 403, body=True),
+    responses=responses_for(401, 403, 409, body=True),
 )
 async def create_webhook(
     request: Request,
@@ -80,7 +82,9 @@ async def create_webhook(
     tenant: TenantDep,
     body: Annotated[WebhookCreate, Body(examples=[CREATE_EXAMPLE])],
 ) -> Response:
-    sub = await service.create(session, container.outbound, writer, tenant, body)
+    settings = container.settings
+    caps = service.Caps(settings.webhook_max_per_user, settings.webhook_max_per_tenant)
+    sub = await service.create(session, container.outbound, writer, tenant, body, caps)
     payload = {**webhook_payload(sub, base_url(request)), "secret": sub.secret}
     return created_response(request, payload, absolute(request, f"/v1/webhooks/{sub.id}"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,14 +19,26 @@ from petstore.webhooks.signing import new_secret
 from petstore.webhooks.transport import WebhookTransport
 
 
+@dataclass(frozen=True, slots=True)
+class Caps:
+    """How many subscriptions one user, and one tenant, may hold (staff included)."""
+
+    per_user: int
+    per_tenant: int
+
+
 async def create(
     session: AsyncSession,
     policy: OutboundPolicy,
     actor: Principal,
     tenant: str,
     data: WebhookCreate,
+    caps: Caps,
 ) -> WebhookSubscription:
+    """A new subscription, unless its URL is refused (422) or a cap is reached (409). The URL
+    is checked (DNS) before the count, which takes the tenant's lock until the commit."""
     await check_public_url(policy, data.url)
+    await _check_caps(session, actor, tenant, caps)
     now = utcnow()
     sub = WebhookSubscription(
         id=new_id(),
@@ -42,6 +55,24 @@ async def create(
     )
     await repository.add_subscription(session, sub)
     return sub
+
+
+async def _check_caps(session: AsyncSession, actor: Principal, tenant: str, caps: Caps) -> None:
+    mine, everyone = await repository.count_locked(session, tenant, actor.user_id)
+    if mine >= caps.per_user:
+        raise conflict(
+            f"You already have {mine} webhook subscriptions, the most one user may have; "
+            "delete one to add another.",
+            limit=caps.per_user,
+            limitPer="user",
+        )
+    if everyone >= caps.per_tenant:
+        raise conflict(
+            f"This tenant already has {everyone} webhook subscriptions, the most it may have; "
+            "delete one to add another.",
+            limit=caps.per_tenant,
+            limitPer="tenant",
+        )
 
 
 async def visible(
