@@ -30,6 +30,7 @@ from petstore.core.middleware import (
     BodyLimitMiddleware,
     DatabaseUnavailableMiddleware,
     RequestContextMiddleware,
+    UrlLengthMiddleware,
     route_resolver,
 )
 from petstore.core.problems import install_problem_handlers
@@ -245,6 +246,10 @@ def add_middleware(app: FastAPI, container: Container) -> None:
         problem_base=settings.problem_base,
     )
     app.add_middleware(DatabaseUnavailableMiddleware, problem_base=settings.problem_base)
+    # Just inside the request context (request id, metrics, log line), outside all the rest.
+    app.add_middleware(
+        UrlLengthMiddleware, max_bytes=settings.max_url_bytes, problem_base=settings.problem_base
+    )
     app.add_middleware(
         RequestContextMiddleware, resolve_route=route_resolver(lambda: leaves), principal=principal
     )

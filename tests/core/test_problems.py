@@ -1,4 +1,4 @@
-"""Framework-level errors are problems too (404, 405 + Allow, 413), and ``X-Request-ID`` is
+"""Framework-level errors are problems too (404, 405 + Allow, 413, 414), and ``X-Request-ID`` is
 echoed or minted on every answer."""
 
 from __future__ import annotations
@@ -121,6 +121,28 @@ async def test_streamed_body_under_the_limit_is_accepted(
 
 
 # --- X-Request-ID -------------------------------------------------------------------------
+
+
+URL_LIMIT = 8192
+
+
+@pytest.mark.parametrize("where", ["query", "path"])
+async def test_a_request_target_over_the_limit_is_414(
+    client: httpx.AsyncClient, where: str
+) -> None:
+    long = "x" * (9 * 1024)
+    url = f"/v1/pets?junk={long}" if where == "query" else f"/v1/pets/{long}"
+    response = await client.get(url)
+    body = assert_problem(response, 414, "uri-too-long")
+    assert str(URL_LIMIT) in body["detail"]
+    assert len(response.content) < 1024  # the refused URL is not echoed back
+    assert response.headers["x-request-id"]
+
+
+async def test_a_request_target_at_the_limit_is_served(client: httpx.AsyncClient) -> None:
+    prefix = "/v1/pets?species=DOG&junk="
+    response = await client.get(prefix + "x" * (URL_LIMIT - len(prefix)))
+    assert response.status_code == 200, response.text
 
 
 async def test_request_id_is_echoed(client: httpx.AsyncClient) -> None:

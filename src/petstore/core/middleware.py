@@ -171,6 +171,37 @@ class DatabaseUnavailableMiddleware:
             await response(scope, receive, send)
 
 
+class UrlLengthMiddleware:
+    """Refuse a request target (path and query string) longer than the limit with 414 before
+    any other work, so no link, cache key or query parser ever handles an oversized URL."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, problem_base: str) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.problem_base = problem_base
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and target_length(scope) > self.max_bytes:
+            problem = Problem(
+                414, f"The request target exceeds the limit of {self.max_bytes} bytes."
+            )
+            # The instance is cut short: echoing the whole path would return what we refused.
+            instance = scope["path"][:INSTANCE_CHARS]
+            await problem_response(problem, instance, self.problem_base)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+INSTANCE_CHARS = 256
+
+
+def target_length(scope: Scope) -> int:
+    """Bytes of the request target as sent: the raw path, ``?`` and the query string."""
+    raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
+    query = scope.get("query_string", b"")
+    return len(raw_path) + (len(query) + 1 if query else 0)
+
+
 class _BodyTooLarge(StarletteHTTPException):
     """Raised while the app reads the body; an HTTP exception so the framework lets it through
     (it turns other exceptions raised during body reading into 400s)."""

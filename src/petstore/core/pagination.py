@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from petstore.core.links import base_url
@@ -52,6 +55,40 @@ class CollectionLinks(BaseModel):
     last: str
 
 
+PAGING = frozenset({"page", "limit"})
+# By endpoint function (routes compare by value, so they cannot be keys).
+_declared: weakref.WeakKeyDictionary[Callable[..., Any], frozenset[str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def declared_query(request: Request) -> frozenset[str]:
+    """The query parameters the answering operation declares (its dependencies' included),
+    read once per route from FastAPI's dependant; none when no API route answered."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return frozenset()
+    names = _declared.get(route.endpoint)
+    if names is None:
+        names = _declared[route.endpoint] = frozenset(_query_names(route.dependant))
+    return names
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    """The wire names of the query parameters of ``dependant`` and all its sub-dependencies."""
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def _filters(request: Request) -> list[tuple[str, str]]:
+    """The request's declared filters, repeats kept; paging and unknown parameters dropped,
+    so a client cannot make every link (four of them, twice) carry what it sent."""
+    wanted = declared_query(request) - PAGING
+    return [(k, v) for k, v in request.query_params.multi_items() if k in wanted]
+
+
 def collection_payload(
     request: Request,
     items: Sequence[Mapping[str, Any]],
@@ -62,15 +99,15 @@ def collection_payload(
 ) -> tuple[dict[str, Any], str]:
     """Build the collection body and the matching ``Link`` header value.
 
-    ``query`` defaults to the request's own query string (minus paging), so links keep filters.
+    ``query`` defaults to the filters the operation declares, as the request gave them, so
+    links keep filters (and nothing else).
     """
     total_pages = math.ceil(total / params.limit) if total else 0
-    if query is None:
-        query = {k: v for k, v in request.query_params.multi_items() if k not in ("page", "limit")}
+    filters = list(query.items()) if query is not None else _filters(request)
     root = base_url(request) + (path if path is not None else request.url.path)
 
     def url(page: int) -> str:
-        pairs = [*list(query.items()), ("page", page), ("limit", params.limit)]
+        pairs = [*filters, ("page", page), ("limit", params.limit)]
         return f"{root}?{urlencode(pairs)}"
 
     last_page = max(total_pages, 1)

@@ -43,6 +43,7 @@ SLUGS: dict[int, str] = {
     410: "gone",
     412: "precondition-failed",
     413: "payload-too-large",
+    414: "uri-too-long",
     415: "unsupported-media-type",
     422: "validation-error",
     428: "precondition-required",

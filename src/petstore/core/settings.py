@@ -42,6 +42,8 @@ class Settings(BaseSettings):
 
     # Limits
     max_json_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # Longest request target (path and query string) answered; longer ones get 414.
+    max_url_bytes: int = Field(default=8192, ge=256)
     max_image_bytes: int = Field(default=5 * 1_048_576, ge=1024)
     media_dir: Path = Path("var/media")
     rate_limit_requests: int = Field(default=1000, ge=1)
