@@ -226,7 +226,17 @@ async def test_the_docs_authorize_button_completes_the_code_flow_with_pkce(
     server: RunningServer, browser: Browser
 ) -> None:
     page = await browser.new_page()
+    # Every page of the context (the docs and the redirect popup) reports CSP violations to the
+    # console; none may appear, or the docs' policy broke a part of Swagger UI.
+    violations: list[str] = []
+    page.context.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     await page.goto(f"{server.base_url}/v1/docs")
+    await page.locator(".opblock").first.wait_for(timeout=15_000)  # the operations rendered
     await page.click("button.authorize")
     client_id = page.locator("#client_id_authorizationCode")
     section = page.locator(".auth-container", has=client_id)
@@ -251,4 +261,5 @@ async def test_the_docs_authorize_button_completes_the_code_flow_with_pkce(
         me = await api.get("/v1/users/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200
     assert me.json()["username"] == USER[0]
+    assert violations == []
     await page.close()
