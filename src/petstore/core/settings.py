@@ -103,10 +103,10 @@ class Settings(BaseSettings):
 
     @cached_property
     def token_issuer(self) -> str:
-        """The ``iss`` of every access token. By default the public URL, which is also the
-        ``issuer`` of the OAuth metadata: RFC 9068 resource servers check that the two agree.
-        Without a public URL (development) the server answers to any host name, so it is a
-        fixed name instead."""
+        """The ``iss`` of every access token and the ``issuer`` of the OAuth metadata, in every
+        configuration: RFC 9068 resource servers check that the two agree. By default the
+        public URL; without one (development) the server answers to any host name, so it is a
+        fixed name instead (a token must verify whatever host name it is presented at)."""
         if self.jwt_issuer:
             return self.jwt_issuer
         return self.public_url.rstrip("/") if self.public_url else "petstore"
