@@ -222,6 +222,23 @@ async def test_reusing_a_refresh_token_revokes_its_whole_family(
     assert_problem(after_theft, 401, "unauthorized")
 
 
+async def test_reusing_a_refresh_token_revokes_the_familys_access_tokens_at_once(
+    client: httpx.AsyncClient, user: Account
+) -> None:
+    """The access tokens of a stolen family die with it, not an hour later at their expiry."""
+    rotated = await refresh(client, user.refresh_token)
+    assert rotated.status_code == 200, rotated.text
+    second_access = rotated.json()["token"]
+    assert await me_status(client, user.token) == 200
+    assert await me_status(client, second_access) == 200
+    other = await login(client, user.username, PASSWORD)  # another family of the same user
+    assert other.status_code == 200, other.text
+    assert_problem(await refresh(client, user.refresh_token), 401, "unauthorized")
+    assert await me_status(client, user.token) == 401
+    assert await me_status(client, second_access) == 401
+    assert await me_status(client, other.json()["token"]) == 200
+
+
 async def test_refresh_rejects_garbage_and_other_tenants(
     app: FastAPI, client: httpx.AsyncClient, user: Account
 ) -> None:
