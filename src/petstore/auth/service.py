@@ -1,7 +1,8 @@
 """Login, refresh-token rotation, logout and revocation.
 
-Failed logins are budgeted per username and per client IP; successful logins are never
-counted, so an attacker guessing passwords cannot lock the real user out beyond the window.
+Failed logins are budgeted per (username, client IP), per client IP and, far more loosely, per
+username; successful logins are never counted. A stranger's failures spend only their own
+budgets, so they cannot lock the real user out (see ``LoginThrottle``).
 Refresh tokens are single-use: presenting a used one revokes its whole family (it was stolen),
 and the access tokens issued with any of them.
 """
@@ -50,18 +51,31 @@ def hash_token(token: str) -> str:
 
 
 class LoginThrottle:
-    """The stricter budget of failed logins, by username and by client IP."""
+    """Budgets of failed logins in one window; an attempt is refused (429) once any is spent.
+
+    - per (username, client IP), 5: one address guessing one account is stopped quickly, and
+      locks out only itself: the owner, elsewhere, still signs in;
+    - per client IP, 20: one address guessing across many accounts;
+    - per username, 100 (NIST SP 800-63B's ceiling on failed attempts per account): guessing
+      one account from many addresses. It can still refuse the owner, but only once a
+      stranger has spent the full budget of at least 20 addresses on the account, and 100
+      guesses against a password that passed the blocklist are a small chance. A progressive
+      delay would not help against guesses sent in parallel, and would hold connections.
+    """
 
     def __init__(self, store: RateLimitStore, settings: Settings) -> None:
         self._store = store
-        self._per_user = settings.login_failures_per_username
+        self._per_user_ip = settings.login_failures_per_username_and_ip
         self._per_ip = settings.login_failures_per_ip
+        self._per_user = settings.login_failures_per_username
         self._window = settings.login_failure_window_seconds
 
     def _keys(self, tenant: str, username: str, ip: str) -> list[tuple[str, int]]:
+        user = f"{tenant}:{username.lower()}"
         return [
-            (f"login-user:{tenant}:{username.lower()}", self._per_user),
+            (f"login-user-ip:{user}:{ip}", self._per_user_ip),
             (f"login-ip:{ip}", self._per_ip),
+            (f"login-user:{user}", self._per_user),
         ]
 
     async def check(self, tenant: str, username: str, ip: str) -> None:
