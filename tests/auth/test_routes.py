@@ -12,6 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from petstore.core.settings import Settings
 from tests.support.accounts import PASSWORD, Account, AccountFactory, bearer, login, sign_up
 from tests.support.apps import make_client, running_app
 from tests.support.problems import assert_problem
@@ -114,7 +115,7 @@ async def throttled_app(database_url: str) -> AsyncIterator[FastAPI]:
     # A window far longer than the test, so no window boundary can fall inside it.
     settings = fast_settings(
         database_url,
-        login_failures_per_username=THROTTLE,
+        login_failures_per_username_and_ip=THROTTLE,
         login_failure_window_seconds=1_000_000,
     )
     async with running_app(settings) as application:
@@ -180,6 +181,80 @@ async def test_throttle_is_per_tenant(throttled_app: FastAPI, throttled: httpx.A
         assert (await login(other, username, PASSWORD)).status_code == 200
 
 
+STRANGER_IP, OWNER_IP = "203.0.113.7", "198.51.100.9"
+
+
+@pytest.fixture
+async def default_throttle_app(database_url: str) -> AsyncIterator[FastAPI]:
+    """The failed-login budgets at their defaults (5 per username and address, 20 per
+    address, 100 per username), in a window far longer than the test."""
+    defaults = Settings.model_fields
+    settings = fast_settings(
+        database_url,
+        login_failures_per_ip=defaults["login_failures_per_ip"].default,
+        login_failure_window_seconds=1_000_000,
+    )
+    assert settings.login_failures_per_username_and_ip == 5
+    assert settings.login_failures_per_ip == 20
+    assert settings.login_failures_per_username == 100
+    async with running_app(settings) as application:
+        yield application
+
+
+async def test_a_strangers_failures_lock_out_the_stranger_not_the_owner(
+    default_throttle_app: FastAPI, tenant: str
+) -> None:
+    async with (
+        make_client(default_throttle_app, tenant, client_ip=STRANGER_IP) as stranger,
+        make_client(default_throttle_app, tenant, client_ip=OWNER_IP) as owner,
+    ):
+        username = await sign_up(owner)
+        for _ in range(5):
+            assert_problem(await login(stranger, username, "wrong password"), 401, "unauthorized")
+        # The stranger's address is locked out of this account, even with the right password...
+        assert_problem(await login(stranger, username, PASSWORD), 429, "rate-limit-exceeded")
+        assert_problem(await login(stranger, username.upper(), "guess"), 429, "rate-limit-exceeded")
+        # ...but the owner, from elsewhere, signs in (and may still mistype).
+        assert (await login(owner, username, PASSWORD)).status_code == 200
+        assert (await login(owner, username, "typo")).status_code == 401
+        assert (await login(owner, username, PASSWORD)).status_code == 200
+
+
+async def test_the_per_address_budget_still_holds_across_usernames(
+    default_throttle_app: FastAPI, tenant: str
+) -> None:
+    async with (
+        make_client(default_throttle_app, tenant, client_ip=STRANGER_IP) as stranger,
+        make_client(default_throttle_app, tenant, client_ip=OWNER_IP) as owner,
+    ):
+        username = await sign_up(owner)
+        for i in range(20):  # 20 accounts, one guess each: no (username, address) budget is spent
+            ghost = f"ghost{i}{uuid.uuid4().hex[:8]}"
+            assert_problem(await login(stranger, ghost, "guess"), 401, "unauthorized")
+        assert_problem(await login(stranger, username, PASSWORD), 429, "rate-limit-exceeded")
+        assert (await login(owner, username, PASSWORD)).status_code == 200
+
+
+async def test_guessing_one_account_from_many_addresses_meets_the_username_budget(
+    database_url: str, tenant: str
+) -> None:
+    settings = fast_settings(
+        database_url,
+        login_failures_per_username_and_ip=THROTTLE,
+        login_failures_per_username=2 * THROTTLE,
+        login_failure_window_seconds=1_000_000,
+    )
+    async with running_app(settings) as application:
+        async with make_client(application, tenant) as c:
+            username = await sign_up(c)
+        for address in ("192.0.2.1", "192.0.2.2"):
+            async with make_client(application, tenant, client_ip=address) as guesser:
+                for _ in range(THROTTLE):
+                    assert (await login(guesser, username, "guess")).status_code == 401
+        async with make_client(application, tenant, client_ip="192.0.2.3") as third:
+            assert_problem(await login(third, username, PASSWORD), 429, "rate-limit-exceeded")
+
+
 # --- refresh ------------------------------------------------------------------------------
 
 
@@ -220,6 +295,23 @@ async def test_reusing_a_refresh_token_revokes_its_whole_family(
     # The reuse means the token was stolen: the thief's (or owner's) newest token dies too.
     after_theft = await refresh(client, newest)
     assert_problem(after_theft, 401, "unauthorized")
+
+
+async def test_reusing_a_refresh_token_revokes_the_familys_access_tokens_at_once(
+    client: httpx.AsyncClient, user: Account
+) -> None:
+    """The access tokens of a stolen family die with it, not an hour later at their expiry."""
+    rotated = await refresh(client, user.refresh_token)
+    assert rotated.status_code == 200, rotated.text
+    second_access = rotated.json()["token"]
+    assert await me_status(client, user.token) == 200
+    assert await me_status(client, second_access) == 200
+    other = await login(client, user.username, PASSWORD)  # another family of the same user
+    assert other.status_code == 200, other.text
+    assert_problem(await refresh(client, user.refresh_token), 401, "unauthorized")
+    assert await me_status(client, user.token) == 401
+    assert await me_status(client, second_access) == 401
+    assert await me_status(client, other.json()["token"]) == 200
 
 
 async def test_refresh_rejects_garbage_and_other_tenants(

@@ -21,6 +21,7 @@ from petstore.container import container_of
 from petstore.core.ratelimit import RedisRateLimitStore
 from petstore.core.redis import RATE_LIMIT_PREFIX, create_redis
 from petstore.core.settings import Settings
+from tests.support.accounts import PASSWORD, sign_up
 from tests.support.apps import running_app
 from tests.support.databases import redis_database
 from tests.support.servers import free_port
@@ -274,7 +275,7 @@ async def two_instances(database_url: str) -> AsyncIterator[tuple[FastAPI, FastA
         redis_url=SecretStr(redis_database(REDIS_DB)),
         rate_limit_requests=4,
         rate_limit_window_seconds=1_000_000,
-        login_failures_per_username=2,
+        login_failures_per_username_and_ip=2,
     )
     first, second = create_app(settings), create_app(settings)
     async with first.router.lifespan_context(first), second.router.lifespan_context(second):
@@ -381,3 +382,21 @@ async def test_readiness_fails_while_redis_is_down_and_recovers(
             await proxy.start()
             again = await client.get("/readyz")
             assert again.status_code == 200, again.text
+
+
+async def test_a_strangers_failures_do_not_lock_the_owner_out_of_either_instance(
+    two_instances: tuple[FastAPI, FastAPI], tenant: str
+) -> None:
+    """The (username, address) budget is shared through Redis; another address keeps its own."""
+    stranger_a, stranger_b = clients(two_instances, tenant, random_ip())
+    owner_a, owner_b = clients(two_instances, tenant, random_ip())
+    async with stranger_a, stranger_b, owner_a, owner_b:
+        username = await sign_up(owner_a)
+        wrong = {"username": username, "password": "not the password"}
+        assert (await stranger_a.post("/v1/auth/tokens", json=wrong)).status_code == 401
+        assert (await stranger_b.post("/v1/auth/tokens", json=wrong)).status_code == 401
+        right = {"username": username, "password": PASSWORD}
+        refused = await stranger_a.post("/v1/auth/tokens", json=right)
+        assert refused.status_code == 429, refused.text
+        signed_in = await owner_b.post("/v1/auth/tokens", json=right)
+        assert signed_in.status_code == 200, signed_in.text

@@ -552,8 +552,8 @@ async def test_metadata_follows_rfc_8414(oc: httpx.AsyncClient) -> None:
     response = await oc.get("/.well-known/oauth-authorization-server")
     assert response.status_code == 200
     meta = response.json()
-    issuer = meta["issuer"]
-    assert issuer == BASE
+    # Without a public URL the issuer is the tokens' fixed name; the endpoints are the caller's.
+    assert meta["issuer"] == meta["access_token_issuer"] == "petstore"
     for key in (
         "authorization_endpoint",
         "token_endpoint",
@@ -562,7 +562,7 @@ async def test_metadata_follows_rfc_8414(oc: httpx.AsyncClient) -> None:
         "introspection_endpoint",
         "jwks_uri",
     ):
-        assert meta[key].startswith(issuer + "/"), key
+        assert meta[key].startswith(BASE + "/"), key
     assert meta["authorization_endpoint"] == f"{BASE}/oauth/authorize"
     assert meta["token_endpoint"] == f"{BASE}/oauth/token"
     assert meta["jwks_uri"] == f"{BASE}/.well-known/jwks.json"
@@ -586,6 +586,41 @@ async def test_metadata_follows_rfc_8414(oc: httpx.AsyncClient) -> None:
         assert (await oc.post(meta[key], data={})).status_code != 404
     assert (await oc.get(meta["jwks_uri"])).json()["keys"]
     assert (await oc.get(meta["authorization_endpoint"])).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"public_url": "https://api.petstore.example"},
+        {"jwt_issuer": "https://issuer.petstore.example"},
+        {"public_url": "https://api.petstore.example", "jwt_issuer": "urn:petstore:test"},
+    ],
+    ids=["no-public-url", "public-url", "jwt-issuer", "both"],
+)
+async def test_login_tokens_carry_the_metadata_issuer(
+    database_url: str, overrides: dict[str, str]
+) -> None:
+    """RFC 9068: whatever the configuration, a login token's ``iss`` is the metadata's
+    ``issuer`` (it used to be the request URL without a public URL, ``petstore`` in tokens)."""
+    application = create_app(fast_settings(database_url, **overrides))
+    name = f"iss{uuid.uuid4().hex[:8]}"
+    async with (
+        application.router.lifespan_context(application),
+        oauth_http(application, str(uuid.uuid4())) as c,
+    ):
+        account = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
+        assert (await c.post("/v1/users", json=account)).status_code == 201
+        login = await c.post("/v1/auth/tokens", json={"username": name, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        token = login.json()["token"]
+        meta = (await c.get("/.well-known/oauth-authorization-server")).json()
+        me = await c.get("/v1/users/me", headers=bearer(token))
+        assert me.status_code == 200, me.text
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["iss"] == meta["issuer"] == meta["access_token_issuer"]
+    expected = overrides.get("jwt_issuer") or overrides.get("public_url") or "petstore"
+    assert meta["issuer"] == expected
 
 
 async def test_metadata_and_openapi_follow_the_public_url(database_url: str) -> None:

@@ -23,12 +23,15 @@ async def running_app(settings: Settings) -> AsyncIterator[FastAPI]:
         yield application
 
 
-def make_client(app: FastAPI, tenant: str | None, base_url: str = BASE_URL) -> httpx.AsyncClient:
-    """A client of ``app`` in ``tenant`` (none: no ``X-Tenant-ID``, as a browser sends); app
-    errors come back as 500 answers, as they would over a network."""
+def make_client(
+    app: FastAPI, tenant: str | None, base_url: str = BASE_URL, client_ip: str = "127.0.0.1"
+) -> httpx.AsyncClient:
+    """A client of ``app`` in ``tenant`` (none: no ``X-Tenant-ID``, as a browser sends),
+    appearing to come from ``client_ip``; app errors come back as 500 answers, as they would
+    over a network."""
     headers = {"X-Tenant-ID": tenant} if tenant else {}
     return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(client_ip, 123)),
         base_url=base_url,
         headers=headers,
     )

@@ -32,7 +32,10 @@ class RevokedToken(Base):
 
 class RefreshToken(Base):
     """A single-use refresh token, stored only as its SHA-256; rotation keeps one ``family``.
-    ``client_id`` is the OAuth client it was issued to (``None``: issued by login)."""
+    ``client_id`` is the OAuth client it was issued to (``None``: issued by login).
+    ``access_jti`` and ``access_expires_at`` name the access token issued with it, so that a
+    revoked family takes its live access tokens along (``None``: written before 0010; such a
+    token is assumed alive for a day, the longest lifetime)."""
 
     __tablename__ = "refresh_tokens"
     __table_args__ = (Index("ix_refresh_tokens_family", "family_id"),)
@@ -44,6 +47,9 @@ class RefreshToken(Base):
     tenant: Mapped[str] = mapped_column(String(36))
     scope: Mapped[str] = mapped_column(String(255))
     access_jti: Mapped[str] = mapped_column(String(64), index=True)
+    access_expires_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), default=None
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -15,17 +15,21 @@ from petstore.oauth.models import OAuthClient
 
 @dataclass(frozen=True, slots=True)
 class TokenHolder:
-    """Whose refresh tokens a bulk revocation covers: a user's, or an OAuth client's."""
+    """Whose refresh tokens a bulk revocation covers: a user's, an OAuth client's, or one
+    rotation family's (a spent refresh token was presented again)."""
 
     user_id: uuid.UUID | None = None
     client_id: str | None = None
+    family_id: uuid.UUID | None = None
 
     def clause(self) -> ColumnElement[bool]:
         if self.user_id is not None:
             return RefreshToken.user_id == self.user_id
         if self.client_id is not None:
             return RefreshToken.client_id == self.client_id
-        raise ValueError("a token holder is a user or a client")
+        if self.family_id is not None:
+            return RefreshToken.family_id == self.family_id
+        raise ValueError("a token holder is a user, a client or a family")
 
 
 async def add_refresh_token(session: AsyncSession, row: RefreshToken) -> None:
@@ -74,16 +78,17 @@ async def families_of_token(
 
 async def unrevoked_access_tokens(
     session: AsyncSession, holder: TokenHolder, issued_after: datetime
-) -> list[tuple[str, datetime]]:
-    """``(jti, issued at)`` of the access tokens issued with the holder's refresh tokens after
-    ``issued_after`` and not yet recorded as revoked."""
+) -> list[tuple[str, datetime, datetime | None]]:
+    """``(jti, issued at, expires at)`` of the access tokens issued with the holder's refresh
+    tokens after ``issued_after`` and not yet recorded as revoked (expiry ``None``: unknown,
+    written before it was recorded)."""
     already = select(RevokedToken.jti).where(RevokedToken.jti == RefreshToken.access_jti)
     rows = await session.execute(
-        select(RefreshToken.access_jti, RefreshToken.created_at).where(
-            holder.clause(), RefreshToken.created_at > issued_after, ~already.exists()
-        )
+        select(
+            RefreshToken.access_jti, RefreshToken.created_at, RefreshToken.access_expires_at
+        ).where(holder.clause(), RefreshToken.created_at > issued_after, ~already.exists())
     )
-    return [(jti, created_at) for jti, created_at in rows.all()]
+    return [(jti, created_at, expires_at) for jti, created_at, expires_at in rows.all()]
 
 
 async def revoke_refresh_tokens(session: AsyncSession, holder: TokenHolder, now: datetime) -> None:

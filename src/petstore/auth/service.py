@@ -1,8 +1,10 @@
 """Login, refresh-token rotation, logout and revocation.
 
-Failed logins are budgeted per username and per client IP; successful logins are never
-counted, so an attacker guessing passwords cannot lock the real user out beyond the window.
-Refresh tokens are single-use: presenting a used one revokes its whole family (it was stolen).
+Failed logins are budgeted per (username, client IP), per client IP and, far more loosely, per
+username; successful logins are never counted. A stranger's failures spend only their own
+budgets, so they cannot lock the real user out (see ``LoginThrottle``).
+Refresh tokens are single-use: presenting a used one revokes its whole family (it was stolen),
+and the access tokens issued with any of them.
 """
 
 from __future__ import annotations
@@ -49,18 +51,31 @@ def hash_token(token: str) -> str:
 
 
 class LoginThrottle:
-    """The stricter budget of failed logins, by username and by client IP."""
+    """Budgets of failed logins in one window; an attempt is refused (429) once any is spent.
+
+    - per (username, client IP), 5: one address guessing one account is stopped quickly, and
+      locks out only itself: the owner, elsewhere, still signs in;
+    - per client IP, 20: one address guessing across many accounts;
+    - per username, 100 (NIST SP 800-63B's ceiling on failed attempts per account): guessing
+      one account from many addresses. It can still refuse the owner, but only once a
+      stranger has spent the full budget of at least 20 addresses on the account, and 100
+      guesses against a password that passed the blocklist are a small chance. A progressive
+      delay would not help against guesses sent in parallel, and would hold connections.
+    """
 
     def __init__(self, store: RateLimitStore, settings: Settings) -> None:
         self._store = store
-        self._per_user = settings.login_failures_per_username
+        self._per_user_ip = settings.login_failures_per_username_and_ip
         self._per_ip = settings.login_failures_per_ip
+        self._per_user = settings.login_failures_per_username
         self._window = settings.login_failure_window_seconds
 
     def _keys(self, tenant: str, username: str, ip: str) -> list[tuple[str, int]]:
+        user = f"{tenant}:{username.lower()}"
         return [
-            (f"login-user:{tenant}:{username.lower()}", self._per_user),
+            (f"login-user-ip:{user}:{ip}", self._per_user_ip),
             (f"login-ip:{ip}", self._per_ip),
+            (f"login-user:{user}", self._per_user),
         ]
 
     async def check(self, tenant: str, username: str, ip: str) -> None:
@@ -95,7 +110,7 @@ async def _issue_pair(
         scopes=scopes,
         tenant=user.tenant,
     )
-    refresh, row = new_refresh_token(settings, user, scopes, access.jti, family_id)
+    refresh, row = new_refresh_token(settings, user, scopes, access, family_id)
     await repository.add_refresh_token(session, row)
     return TokenPair(access, refresh, scopes, user)
 
@@ -104,12 +119,13 @@ def new_refresh_token(
     settings: Settings,
     user: User,
     scopes: frozenset[str],
-    access_jti: str,
+    access: IssuedToken,
     family_id: uuid.UUID | None = None,
     client_id: str | None = None,
 ) -> tuple[str, RefreshToken]:
     """A fresh refresh token and its row (login and the OAuth grants share one table, one
-    rotation rule and one family revocation)."""
+    rotation rule and one family revocation). The row remembers the access token issued with
+    it until that token's expiry, so revoking the family can refuse it at once."""
     refresh = secrets.token_urlsafe(32)
     now = utcnow()
     row = RefreshToken(
@@ -119,7 +135,8 @@ def new_refresh_token(
         user_id=user.id,
         tenant=user.tenant,
         scope=" ".join(sorted(scopes)),
-        access_jti=access_jti,
+        access_jti=access.jti,
+        access_expires_at=access.expires_at,
         created_at=now,
         expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
         client_id=client_id,
@@ -190,8 +207,10 @@ async def refresh(
 ) -> TokenPair:
     """Rotate a refresh token.
 
-    Reuse of a spent one means it was stolen: the family is revoked and, unlike anywhere else,
-    committed here, because the request then fails and would otherwise roll the revocation back.
+    Reuse of a spent one means it was stolen: the family and every access token issued with it
+    are revoked (the thief's and the owner's alike: which is which cannot be told) and, unlike
+    anywhere else, committed here, because the request then fails and would otherwise roll the
+    revocation back.
     """
     row = await repository.find_refresh_token(session, hash_token(refresh_token))
     now = utcnow()
@@ -200,7 +219,7 @@ async def refresh(
         raise unauthorized("The refresh token is not valid.")
     if row.used_at is not None or row.revoked_at is not None:
         if row.used_at is not None and row.revoked_at is None:
-            await revoke_family(session, row.family_id, now)
+            await _revoke_tracked(session, TokenHolder(family_id=row.family_id))
             await session.commit()
         raise unauthorized("The refresh token has already been used or revoked.")
     if as_utc(row.expires_at) <= now:
@@ -257,18 +276,27 @@ async def revoke_client_tokens(session: AsyncSession, client_id: str) -> None:
     await _revoke_tracked(session, TokenHolder(client_id=client_id))
 
 
+def access_expiry(created_at: datetime, access_expires_at: datetime | None) -> datetime:
+    """When the access token issued with a refresh token expires; rows written before the
+    expiry was recorded count as alive for the longest lifetime, a day."""
+    if access_expires_at is not None:
+        return as_utc(access_expires_at)
+    return as_utc(created_at) + timedelta(days=1)
+
+
 async def _revoke_tracked(session: AsyncSession, holder: TokenHolder) -> None:
     """Revoke the holder's refresh tokens and the access tokens issued with them.
 
     In bulk: an account that logged in thousands of times must not take thousands of round
     trips (and savepoints) to delete. Only access tokens that may still be alive (issued within
-    the longest lifetime, one day) and not yet revoked are recorded.
+    the longest lifetime, one day, and not past their recorded expiry) and not yet revoked are
+    recorded.
     """
     now = utcnow()
     cutoff = now - timedelta(days=1)  # beyond any access-token lifetime
     rows = await repository.unrevoked_access_tokens(session, holder, cutoff)
-    live = [(jti, as_utc(created_at) + timedelta(days=1)) for jti, created_at in rows]
-    await _revoke_access_tokens(session, live)
+    expiries = [(jti, access_expiry(created, expires)) for jti, created, expires in rows]
+    await _revoke_access_tokens(session, [(jti, exp) for jti, exp in expiries if exp > now])
     await repository.revoke_refresh_tokens(session, holder, now)
 
 

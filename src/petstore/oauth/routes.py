@@ -102,8 +102,13 @@ async def device_submit(request: Request, session: SessionDep) -> Response:
 
 
 def metadata(base: str, settings: Settings) -> dict[str, Any]:
+    """The endpoints live at ``base`` (the public URL, else the caller's own); the ``issuer``
+    is the tokens' ``iss`` in every configuration, because a resource server following RFC
+    9068 refuses tokens whose ``iss`` differs from the metadata it trusts. Without a public
+    URL that is the fixed name the tokens carry, since a token must verify whichever host
+    name it is presented at."""
     return {
-        "issuer": base,
+        "issuer": settings.token_issuer,
         "authorization_endpoint": f"{base}/oauth/authorize",
         "token_endpoint": f"{base}/oauth/token",
         "device_authorization_endpoint": f"{base}/oauth/device/authorize",

@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session
 
 from petstore.auth.models import RefreshToken
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
-from petstore.auth.service import hash_token, new_refresh_token
+from petstore.auth.service import access_expiry, hash_token, new_refresh_token
 from petstore.auth.tokens import InvalidToken, TokenService
 from petstore.core.ids import as_utc, new_id, utcnow
 from petstore.core.settings import Settings
@@ -369,7 +369,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         }
         if include_refresh_token and user is not None:
             refresh, refresh_row = new_refresh_token(
-                self.ctx.settings, user, scopes, issued.jti, client_id=row.client_id
+                self.ctx.settings, user, scopes, issued, client_id=row.client_id
             )
             self.pending_refresh[refresh] = refresh_row
             token["refresh_token"] = refresh
@@ -396,7 +396,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
     def revoke_family(self, family_id: uuid.UUID) -> None:
         """Revoke a refresh-token family and the access tokens issued with it."""
         for row in repository.family_tokens(self.db, family_id):
-            self.revoke_jti(row.access_jti, as_utc(row.created_at) + timedelta(days=1))
+            self.revoke_jti(row.access_jti, access_expiry(row.created_at, row.access_expires_at))
         repository.revoke_family_tokens(self.db, family_id, self.ctx.now)
 
     def revoke_jti(self, jti: str, expires_at: datetime) -> None:
