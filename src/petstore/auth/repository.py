@@ -52,14 +52,6 @@ async def claim_refresh_token(session: AsyncSession, token_id: uuid.UUID, now: d
     return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
-async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-
-
 async def families_issued_with(session: AsyncSession, access_jti: str | None) -> list[uuid.UUID]:
     """The families of the refresh tokens issued alongside this access token."""
     query = select(RefreshToken.family_id).where(RefreshToken.access_jti == access_jti)

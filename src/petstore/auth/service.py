@@ -235,11 +235,6 @@ async def refresh(
     )
 
 
-async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
-    """Revoke every refresh token of a rotation family (a spent one was presented again)."""
-    await repository.revoke_family(session, family_id, now)
-
-
 async def revoke_access_token(session: AsyncSession, jti: str, expires_at: datetime) -> None:
     if await is_revoked(session, jti):
         return
@@ -262,7 +257,7 @@ async def logout(session: AsyncSession, principal: Principal, refresh_token: str
     else:
         families = await repository.families_issued_with(session, principal.jti)
     for family_id in families:
-        await revoke_family(session, family_id, now)
+        await repository.revoke_refresh_tokens(session, TokenHolder(family_id=family_id), now)
 
 
 async def revoke_everything_of(session: AsyncSession, user_id: uuid.UUID) -> None:
