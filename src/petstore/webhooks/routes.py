@@ -82,8 +82,7 @@ async def create_webhook(
     tenant: TenantDep,
     body: Annotated[WebhookCreate, Body(examples=[CREATE_EXAMPLE])],
 ) -> Response:
-    settings = container.settings
-    caps = service.Caps(settings.webhook_max_per_user, settings.webhook_max_per_tenant)
+    caps = service.Caps.of(container.settings)
     sub = await service.create(session, container.outbound, writer, tenant, body, caps)
     payload = {**webhook_payload(sub, base_url(request)), "secret": sub.secret}
     return created_response(request, payload, absolute(request, f"/v1/webhooks/{sub.id}"))

@@ -12,6 +12,7 @@ from petstore.core.errors import conflict, not_found
 from petstore.core.events import DomainEvent
 from petstore.core.ids import new_id, rfc3339, utcnow
 from petstore.core.outbound import OutboundPolicy, check_public_url
+from petstore.core.settings import Settings
 from petstore.webhooks import repository
 from petstore.webhooks.models import Delivery, DeliveryAttempt, WebhookSubscription
 from petstore.webhooks.schemas import WebhookCreate, WebhookUpdate
@@ -25,6 +26,11 @@ class Caps:
 
     per_user: int
     per_tenant: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Caps:
+        """The configured caps, so every door applies the same numbers."""
+        return cls(settings.webhook_max_per_user, settings.webhook_max_per_tenant)
 
 
 async def create(
