@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +38,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def closed_port() -> Iterator[int]:
+    """A port that refuses connections and that no other server can take meanwhile: bound but
+    not listening. (``free_port`` only says "free right now": a server started later by this or
+    another test may get the same number, and a receiver meant to be down would then answer.)
+    The reservation has SO_REUSEADDR, so a test's own receiver (``Receiver`` sets it too) can
+    still bind the port to bring the receiver up."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])
 
 
 @dataclass
@@ -185,3 +198,16 @@ def wait_for(what: str, probe: Callable[[], T | None], timeout: float) -> T:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.1)
+
+
+async def wait_for_async(what: str, probe: Callable[[], Awaitable[T | None]], within: float) -> T:
+    """``wait_for`` for a coroutine probe, polling without blocking the event loop (the app
+    under test may run in the same loop)."""
+    deadline = time.monotonic() + within
+    while True:
+        result = await probe()
+        if result is not None:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.1)
