@@ -67,10 +67,21 @@ class RunningServer:
         return self.log_path.read_text(errors="replace")
 
 
+def server_limits(connections: int = 100) -> httpx.Limits:
+    """Connection limits for a client of a server process. The server closes a connection idle
+    for 5 s (uvicorn's keep-alive); a request written to it as it closes fails with a read error,
+    which a busy machine makes likely. The client drops idle connections well before that."""
+    return httpx.Limits(
+        max_connections=connections, max_keepalive_connections=connections, keepalive_expiry=2.0
+    )
+
+
 def server_client(base_url: str, tenant: str, timeout: float = 30) -> httpx.Client:
     """A blocking client of a server process, working in ``tenant``; the timeout is generous
     because a busy machine runs several servers at once."""
-    return httpx.Client(base_url=base_url, headers={"X-Tenant-ID": tenant}, timeout=timeout)
+    return httpx.Client(
+        base_url=base_url, headers={"X-Tenant-ID": tenant}, timeout=timeout, limits=server_limits()
+    )
 
 
 def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
