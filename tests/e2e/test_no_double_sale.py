@@ -16,7 +16,14 @@ from tests.support.accounts import PASSWORD, auth_of, login, sign_up_and_login
 from tests.support.databases import empty_database
 from tests.support.pets import PET
 from tests.support.problems import PROBLEM_BASE
-from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
+from tests.support.servers import (
+    RunningServer,
+    create_staff,
+    petstore,
+    run_server,
+    server_env,
+    server_limits,
+)
 from tests.support.settings import DATABASES
 
 pytestmark = [pytest.mark.e2e]
@@ -45,7 +52,7 @@ def server(
 
 
 async def test_fifty_buyers_one_pet_one_sale(server: RunningServer, tenant: str) -> None:
-    limits = httpx.Limits(max_connections=BUYERS * 2, max_keepalive_connections=BUYERS * 2)
+    limits = server_limits(BUYERS * 2)
     async with httpx.AsyncClient(
         base_url=server.base_url, headers={"X-Tenant-ID": tenant}, timeout=60, limits=limits
     ) as client:

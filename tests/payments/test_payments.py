@@ -25,7 +25,14 @@ from tests.support.accounts import (
 from tests.support.payments import ACCOUNT, AMEX, DECLINED_ACCOUNT, DECLINED_CARD, MASTERCARD, VISA
 from tests.support.pets import PET, MakePet
 from tests.support.problems import assert_problem
-from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
+from tests.support.servers import (
+    RunningServer,
+    create_staff,
+    petstore,
+    run_server,
+    server_env,
+    server_limits,
+)
 
 NEXT_YEAR = datetime.now(UTC).year + 1
 LAST_YEAR = datetime.now(UTC).year - 1
@@ -574,7 +581,7 @@ async def test_a_retry_right_after_the_answer_is_replayed(server: RunningServer)
     """Over a real connection the client holds the whole 201 before its retry leaves, so the
     retry must find the stored answer, not a key "still being processed" (409). Ten buyers pay
     at once, so the server is as busy as a real one."""
-    limits = httpx.Limits(max_connections=PIPELINES * 2)
+    limits = server_limits(PIPELINES * 2)
     async with httpx.AsyncClient(base_url=server.base_url, timeout=60, limits=limits) as client:
         staff = auth_of(await login(client, "paystaff"))
         buyers = [(await sign_up_and_login(client)).auth for _ in range(PIPELINES)]

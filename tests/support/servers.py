@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +40,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextmanager
+def closed_port() -> Iterator[int]:
+    """A port that refuses connections and that no other server can take meanwhile: bound but
+    not listening. (``free_port`` only says "free right now": a server started later by this or
+    another test may get the same number, and a receiver meant to be down would then answer.)
+    The reservation has SO_REUSEADDR, so a test's own receiver (``Receiver`` sets it too) can
+    still bind the port to bring the receiver up."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])
+
+
 @dataclass
 class RunningServer:
     """A ``petstore serve`` process: where it answers, its environment and its log."""
@@ -54,10 +67,21 @@ class RunningServer:
         return self.log_path.read_text(errors="replace")
 
 
+def server_limits(connections: int = 100) -> httpx.Limits:
+    """Connection limits for a client of a server process. The server closes a connection idle
+    for 5 s (uvicorn's keep-alive); a request written to it as it closes fails with a read error,
+    which a busy machine makes likely. The client drops idle connections well before that."""
+    return httpx.Limits(
+        max_connections=connections, max_keepalive_connections=connections, keepalive_expiry=2.0
+    )
+
+
 def server_client(base_url: str, tenant: str, timeout: float = 30) -> httpx.Client:
     """A blocking client of a server process, working in ``tenant``; the timeout is generous
     because a busy machine runs several servers at once."""
-    return httpx.Client(base_url=base_url, headers={"X-Tenant-ID": tenant}, timeout=timeout)
+    return httpx.Client(
+        base_url=base_url, headers={"X-Tenant-ID": tenant}, timeout=timeout, limits=server_limits()
+    )
 
 
 def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
@@ -185,3 +209,16 @@ def wait_for(what: str, probe: Callable[[], T | None], timeout: float) -> T:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.1)
+
+
+async def wait_for_async(what: str, probe: Callable[[], Awaitable[T | None]], within: float) -> T:
+    """``wait_for`` for a coroutine probe, polling without blocking the event loop (the app
+    under test may run in the same loop)."""
+    deadline = time.monotonic() + within
+    while True:
+        result = await probe()
+        if result is not None:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.1)
