@@ -13,14 +13,23 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Strict, Tag, model_validator
+from pydantic import ConfigDict, Discriminator, Field, Strict, Tag, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from petstore.core import money
 from petstore.core.ids import rfc3339
-from petstore.core.schemas import JSON_INTEGER, UPPERCASE, InputModel, OutputModel, minor_to_money
+from petstore.core.money import precision_rules
+from petstore.core.schemas import (
+    JSON_INTEGER,
+    UPPERCASE,
+    Amount,
+    Currency,
+    InputModel,
+    OutputModel,
+    amount_in_currency,
+)
 from petstore.payments.models import Payment as PaymentRow
 from petstore.payments.models import Receipt as ReceiptRow
-from petstore.pets.schemas import Currency, Money
 
 
 def luhn_ok(digits: str) -> bool:
@@ -189,8 +198,10 @@ PaymentSource = Annotated[
 class PaymentCreate(InputModel):
     """Must match the order's amount and currency exactly."""
 
-    amount: Money
-    currency: Currency
+    model_config = ConfigDict(json_schema_extra=precision_rules("amount"))
+
+    currency: Currency  # before the amount, which is checked against it
+    amount: Amount
     source: PaymentSource = Field(
         json_schema_extra={
             "discriminator": {
@@ -203,12 +214,7 @@ class PaymentCreate(InputModel):
         }
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _upper_currency(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("currency"), str):
-            return {**data, "currency": data["currency"].upper()}
-        return data
+    _amount_fits = amount_in_currency("amount")
 
 
 class CardOut(OutputModel):
@@ -310,7 +316,7 @@ def payment_payload(payment: PaymentRow, receipt: ReceiptRow | None, base: str) 
     return {
         "id": str(payment.id),
         "orderId": str(payment.order_id),
-        "amount": minor_to_money(payment.amount_minor),
+        "amount": money.to_text(payment.amount_minor, payment.currency),
         "currency": payment.currency,
         "status": payment.status,
         "source": source,
@@ -332,7 +338,7 @@ def receipt_payload(receipt: ReceiptRow, payment: PaymentRow, base: str) -> dict
         "orderId": str(receipt.order_id),
         "paymentId": str(receipt.payment_id),
         "userId": str(receipt.user_id),
-        "amount": minor_to_money(receipt.amount_minor),
+        "amount": money.to_text(receipt.amount_minor, receipt.currency),
         "currency": receipt.currency,
         "paymentMethod": payment.method,
         "paymentLast4": payment.last4,

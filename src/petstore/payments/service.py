@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
-from petstore.core import events
+from petstore.core import events, money
 from petstore.core.errors import InvalidInput, conflict, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
-from petstore.core.schemas import money_to_minor
 from petstore.payments import repository
 from petstore.payments.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED
 from petstore.payments.models import Payment, Receipt
@@ -61,11 +60,11 @@ async def pay_order(
 ) -> PaymentOutcome:
     """Charge ``order``; the outcome says whether it succeeded (a decline is not an error here:
     the FAILED attempt is recorded and must be committed)."""
-    amount = money_to_minor(data.amount)
-    if amount != order.total_minor:
-        raise _mismatch("amount", "must equal the order's totalAmount")
     if data.currency != order.currency:
         raise _mismatch("currency", f"must be the order's currency, {order.currency}")
+    amount = money.to_minor(data.amount, data.currency)
+    if amount != order.total_minor:
+        raise _mismatch("amount", "must equal the order's totalAmount")
     if order.status != OrderStatus.PLACED.value:
         raise conflict(
             f"Only PLACED orders can be paid; this one is {order.status}.",

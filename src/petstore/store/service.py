@@ -11,11 +11,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
-from petstore.core import events
+from petstore.core import events, money
 from petstore.core.errors import conflict, forbidden, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
 from petstore.core.outbound import OutboundPolicy, check_public_url
-from petstore.core.schemas import minor_to_money, money_to_minor
 from petstore.pets import service as pets
 from petstore.pets.models import Pet
 from petstore.pets.schemas import PetStatus
@@ -170,10 +169,12 @@ async def callback_report(
     ``callbackUrl`` is (the REST door sends it, signed and retried, through the webhooks'
     delivery engine)."""
     await check_public_url(policy, data.callbackUrl, field="callbackUrl")
-    matches = money_to_minor(data.amount) == order.total_minor and data.currency == order.currency
+    matches = data.currency == order.currency and (
+        money.to_minor(data.amount, data.currency) == order.total_minor
+    )
     result: dict[str, Any] = {
         "orderStatus": order.status,
-        "totalAmount": minor_to_money(order.total_minor),
+        "totalAmount": money.to_text(order.total_minor, order.currency),
         "currency": order.currency,
         "requestedAmount": data.amount,
         "requestTimestamp": data.timestamp,
