@@ -30,6 +30,7 @@ from petstore.core.schemas import (
 )
 from petstore.payments.models import Payment as PaymentRow
 from petstore.payments.models import Receipt as ReceiptRow
+from petstore.payments.models import Refund as RefundRow
 
 
 def luhn_ok(digits: str) -> bool:
@@ -246,16 +247,38 @@ class PaymentLinks(OutputModel):
     receipt: str | None
 
 
+RefundReason = Literal["REQUESTED_BY_CUSTOMER", "CANCELLED_BY_STAFF"]
+
+
+class Refund(OutputModel):
+    """Money given back: a paid order that is cancelled is refunded in full."""
+
+    id: uuid.UUID
+    paymentId: uuid.UUID  # noqa: N815
+    orderId: uuid.UUID  # noqa: N815
+    amount: str
+    currency: str
+    reason: RefundReason = Field(
+        description="REQUESTED_BY_CUSTOMER: the buyer cancelled; CANCELLED_BY_STAFF: staff did."
+    )
+    status: Literal["SUCCEEDED"]
+    createdAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
+
+
 class Payment(OutputModel):
     id: uuid.UUID
     orderId: uuid.UUID  # noqa: N815
     amount: str
     currency: str
-    status: Literal["PENDING", "PROCESSING", "SUCCEEDED", "FAILED", "CANCELLED"]
+    status: Literal["PENDING", "PROCESSING", "SUCCEEDED", "FAILED", "CANCELLED", "REFUNDED"] = (
+        Field(description="REFUNDED: the order was cancelled after it was paid; see `refunds`.")
+    )
     source: Annotated[CardOut | BankAccountOut, Field(discriminator="object")]
     failureCode: str | None  # noqa: N815
     failureMessage: str | None  # noqa: N815
     receiptId: uuid.UUID | None  # noqa: N815
+    amountRefunded: str = Field(examples=["0.00"])  # noqa: N815
+    refunds: list[Refund]
     createdAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
     links: PaymentLinks
 
@@ -278,7 +301,22 @@ class Receipt(OutputModel):
     links: dict[str, str]
 
 
-def payment_payload(payment: PaymentRow, receipt: ReceiptRow | None, base: str) -> dict[str, Any]:
+def refund_payload(refund: RefundRow) -> dict[str, Any]:
+    return {
+        "id": str(refund.id),
+        "paymentId": str(refund.payment_id),
+        "orderId": str(refund.order_id),
+        "amount": money.to_text(refund.amount_minor, refund.currency),
+        "currency": refund.currency,
+        "reason": refund.reason,
+        "status": refund.status,
+        "createdAt": rfc3339(refund.created_at),
+    }
+
+
+def payment_payload(
+    payment: PaymentRow, receipt: ReceiptRow | None, refund: RefundRow | None, base: str
+) -> dict[str, Any]:
     masked = ("*" * 12 if payment.method == "card" else "*" * 8) + payment.last4
     source: dict[str, Any]
     if payment.method == "card":
@@ -323,6 +361,8 @@ def payment_payload(payment: PaymentRow, receipt: ReceiptRow | None, base: str) 
         "failureCode": payment.failure_code,
         "failureMessage": payment.failure_message,
         "receiptId": str(receipt.id) if receipt else None,
+        "amountRefunded": money.to_text(refund.amount_minor if refund else 0, payment.currency),
+        "refunds": [refund_payload(refund)] if refund else [],
         "createdAt": rfc3339(payment.created_at),
         "links": {
             "self": f"{order_href}/payments/{payment.id}",

@@ -36,7 +36,8 @@ class OrderCreate(InputModel):
 
 
 class OrderPatch(InputModel):
-    """Staff move an order along its lifecycle (APPROVED → SHIPPED → DELIVERED, or CANCELLED)."""
+    """Staff move an order along its lifecycle (APPROVED → SHIPPED → DELIVERED, or CANCELLED
+    before it ships)."""
 
     status: OrderStatusIn
 

@@ -5,7 +5,7 @@ transaction. Functions that record events take the ``base_url`` their links poin
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,12 @@ from petstore.store.lifecycle import OrderStatus, check_transition
 from petstore.store.models import Order
 from petstore.store.schemas import CallbackRequest, OrderCreate, order_payload
 from petstore.users import repository as users
+
+CancelHook = Callable[[AsyncSession, Principal | None, Order, str], Awaitable[None]]
+"""Run in the transaction that cancels an order, once it is CANCELLED: what the order took
+must be given back (the payments domain refunds what was charged for it). Given by the
+container, so this domain needs to know none of them; a hook that cannot do its part raises a
+domain error and the cancellation is rolled back with it."""
 
 # What happens to the pet when its order reaches a status.
 PET_STATUS_FOR_ORDER: dict[OrderStatus, PetStatus] = {
@@ -124,8 +130,11 @@ async def move_order(
     order: Order,
     target: OrderStatus,
     base_url: str,
+    *,
+    on_cancel: Sequence[CancelHook],
 ) -> bool:
-    """Apply a lifecycle step to the order and, where it matters, to its pet."""
+    """Apply a lifecycle step to the order and, where it matters, to its pet; a cancellation
+    also runs ``on_cancel``, all in the caller's transaction."""
     current = OrderStatus(order.status)
     if current is target:
         return False
@@ -150,16 +159,32 @@ async def move_order(
             "changedBy": str(actor.user_id) if actor is not None else "system",
         },
     )
+    if target is OrderStatus.CANCELLED:
+        for hook in on_cancel:
+            await hook(session, actor, order, base_url)
     return True
 
 
-async def cancel_order(
+async def approve_order(
     session: AsyncSession, actor: Principal, order: Order, base_url: str
 ) -> None:
-    """DELETE semantics: cancelling a cancelled order again is a no-op, not an error."""
+    """A payment succeeded: ``PLACED → APPROVED``."""
+    await move_order(session, actor, order, OrderStatus.APPROVED, base_url, on_cancel=())
+
+
+async def cancel_order(
+    session: AsyncSession,
+    actor: Principal,
+    order: Order,
+    base_url: str,
+    *,
+    on_cancel: Sequence[CancelHook],
+) -> None:
+    """DELETE semantics: cancelling a cancelled order again is a no-op, not an error (nothing
+    is refunded twice); a SHIPPED or DELIVERED order cannot be cancelled (409)."""
     if order.status == OrderStatus.CANCELLED.value:
         return
-    await move_order(session, actor, order, OrderStatus.CANCELLED, base_url)
+    await move_order(session, actor, order, OrderStatus.CANCELLED, base_url, on_cancel=on_cancel)
 
 
 async def callback_report(
