@@ -162,6 +162,22 @@ async def test_only_available_pets_can_be_ordered(
     assert await list_ids(client, user) == []
 
 
+async def test_a_pet_stored_without_a_price_cannot_be_ordered(
+    app: FastAPI, client: httpx.AsyncClient, user: Account, make_pet: MakePet
+) -> None:
+    """A price of 0 was accepted before prices had to be greater than zero; an order for such
+    a pet could never be paid (a payment of 0 is refused), so it is not placed."""
+    pet = await make_pet()
+    async with container_of(app).sessionmaker() as session, session.begin():
+        stored = await session.get(Pet, uuid.UUID(pet["id"]))
+        assert stored is not None
+        stored.price_minor = 0
+    body = assert_problem(await place(client, user, pet["id"]), 409, "conflict")
+    assert body["petPrice"] == "0.00"
+    assert await pet_status(client, pet["id"]) == "AVAILABLE"
+    assert await list_ids(client, user) == []
+
+
 async def test_a_reserved_pet_cannot_be_ordered_twice(
     client: httpx.AsyncClient, make_account: AccountFactory, make_pet: MakePet
 ) -> None:

@@ -55,6 +55,12 @@ async def place_order(
             f"The pet is {pet.status}; only AVAILABLE pets can be ordered.",
             petStatus=pet.status,
         )
+    if pet.price_minor <= 0:  # stored before prices had to be greater than zero
+        raise conflict(
+            "The pet has no price, so an order for it could never be paid; staff must give "
+            "it one first.",
+            petPrice=money.to_text(pet.price_minor, pet.currency),
+        )
     await pets.change_status(
         session, pet, PetStatus.PENDING, actor, base_url, expected=PetStatus.AVAILABLE
     )
