@@ -101,16 +101,16 @@ def to_text(minor: int, currency: str) -> str:
     return f"{whole}.{fraction:0{exponent}d}"
 
 
-def precision_rules(amount_field: str, currency_field: str = "currency") -> dict[str, Any]:
+def precision_rules(amount_field: str) -> dict[str, Any]:
     """JSON Schema (2020-12 ``if``/``then``) saying what :func:`precision_problem` checks, for
-    the OpenAPI document of a body that carries an amount and its currency. A body without a
-    currency means USD (two decimals)."""
+    the OpenAPI document of a body that carries an amount and its ``currency``. A pet without a
+    currency is priced in USD (two decimals)."""
     rules = []
     for decimals in sorted(set(MINOR_UNITS.values())):
         codes = [code for code in CURRENCIES if MINOR_UNITS[code] == decimals]
-        condition: dict[str, Any] = {"properties": {currency_field: {"enum": codes}}}
+        condition: dict[str, Any] = {"properties": {"currency": {"enum": codes}}}
         if "USD" not in codes:
-            condition["required"] = [currency_field]
+            condition["required"] = ["currency"]
         then = {"properties": {amount_field: {"pattern": amount_pattern(decimals)}}}
         rules.append({"if": condition, "then": then})
     return {"allOf": rules}

@@ -138,15 +138,15 @@ Currency = Annotated[
 ]
 
 
-def amount_in_currency(amount_field: str, currency_field: str = "currency") -> Any:
-    """The field validator of a body's amount: no more decimals than its currency has.
+def amount_in_currency(amount_field: str) -> Any:
+    """The field validator of a body's amount: no more decimals than its ``currency`` has.
 
     Declare the currency before the amount, so that it is validated (and upper-cased) first;
     when the currency itself was refused, that error is the one reported.
     """
 
     def check(value: str, info: ValidationInfo) -> str:
-        currency = info.data.get(currency_field)
+        currency = info.data.get("currency")
         reason = money.precision_problem(value, currency) if currency is not None else None
         if reason is not None:
             raise PydanticCustomError("currency_precision", reason)
