@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 
 from petstore.auth.keys import KeyRing
 from petstore.auth.passwords import Passwords
+from petstore.auth.principal import Principal
 from petstore.auth.service import LoginThrottle
 from petstore.auth.tokens import TokenService
 from petstore.chat.upstream import UpstreamChat
@@ -30,10 +31,13 @@ from petstore.images import service as images
 from petstore.images.storage import ImageStorage, LocalStorage
 from petstore.oauth.browser import Sessions
 from petstore.oauth.service import DeviceThrottle
+from petstore.payments import service as payments
 from petstore.payments.processor import PaymentProcessor, SimulatedProcessor
 from petstore.pets.models import Pet
 from petstore.pets.service import RemovalHook
 from petstore.store import service as store
+from petstore.store.models import Order
+from petstore.store.service import CancelHook
 from petstore.webhooks.transport import WebhookTransport
 
 
@@ -52,6 +56,7 @@ class Container(Plumbing):
     chat_upstream: UpstreamChat | None
     webhooks: WebhookTransport
     pet_removal_hooks: tuple[RemovalHook, ...]
+    order_cancel_hooks: tuple[CancelHook, ...]
     # Made by the lifespan, from secrets kept in the database:
     fingerprint_key: bytes = b""
     oauth_sessions: Sessions | None = None
@@ -86,8 +91,15 @@ def build_container(settings: Settings) -> Container:
     rate_limits: RateLimitStore = redis or MemoryRateLimitStore()
     keys = KeyRing()
 
+    processor = SimulatedProcessor()
+
     async def forget_images(session: AsyncSession, pet: Pet) -> None:
         await images.forget_pet_images(session, sessionmaker, storage, pet)
+
+    async def refund_payments(
+        session: AsyncSession, actor: Principal | None, order: Order, base_url: str
+    ) -> None:
+        await payments.refund_order(session, processor, actor, order, base_url)
 
     return Container(
         settings=settings,
@@ -101,12 +113,13 @@ def build_container(settings: Settings) -> Container:
         redis=redis,
         login_throttle=LoginThrottle(rate_limits, settings),
         device_throttle=DeviceThrottle(rate_limits, settings),
-        processor=SimulatedProcessor(),
+        processor=processor,
         outbound=OutboundPolicy(settings.outbound_allow),
         storage=storage,
         chat_upstream=_chat_upstream(settings),
         webhooks=webhooks,
         pet_removal_hooks=(store.refuse_pet_removal_while_ordered, forget_images),
+        order_cancel_hooks=(refund_payments,),
     )
 
 

@@ -42,8 +42,10 @@ them, and talk to an adoption advisor.
 response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (Unix time);
 429 adds `Retry-After`. Send `X-Tenant-ID` (a UUID) to work in an isolated tenant. Single
 resources carry a strong `ETag` (`If-None-Match` → 304, `If-Match` → 412 on mismatch). Any POST
-accepts an `Idempotency-Key`. Ids are UUIDv7; money is a decimal string. Text must not contain
-the NUL character (U+0000): 422. Created resources carry OpenAPI `links` to what comes next.
+accepts an `Idempotency-Key`. Ids are UUIDv7. Money is a decimal string greater than zero with
+at most the currency's ISO 4217 decimals (JPY none, USD two, BHD three), written back with
+exactly that many. Text must not contain the NUL character (U+0000): 422. Created resources
+carry OpenAPI `links` to what comes next.
 
 **Try it.** Sign up with `POST /v1/users`, log in with `POST /v1/auth/tokens`, then press
 *Authorize* and paste the `token`; or, under *oauth2 (authorizationCode)*, keep the client

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from petstore.core import money
 from petstore.core.ids import new_id, utcnow
-from petstore.core.schemas import money_to_minor
 from petstore.images import service as images
 from petstore.images.demo import draw_pet
 from petstore.images.storage import ImageStorage
@@ -44,7 +44,7 @@ async def seed_pets(session: AsyncSession, tenant: str, count: int) -> int:
                 "color": demo.color,
                 "gender": demo.gender,
                 "good_with_kids": demo.good_with_kids,
-                "price_minor": money_to_minor(demo.price),
+                "price_minor": money.to_minor(demo.price, demo.currency),
                 "currency": demo.currency,
                 "description": demo.description,
                 "status": demo.status,

@@ -24,7 +24,7 @@ from tests.support.accounts import (
 )
 from tests.support.payments import ACCOUNT, AMEX, DECLINED_ACCOUNT, DECLINED_CARD, MASTERCARD, VISA
 from tests.support.pets import PET, MakePet
-from tests.support.problems import assert_problem
+from tests.support.problems import assert_problem, field_errors
 from tests.support.servers import (
     RunningServer,
     create_staff,
@@ -371,6 +371,43 @@ async def test_the_same_amount_written_differently_is_accepted(
     response = await pay(client, user, order, card(), amount="50")
     assert response.status_code == 201, response.text
     assert response.json()["amount"] == "50.00"
+
+
+async def test_a_yen_order_is_paid_in_whole_yen(
+    client: httpx.AsyncClient, user: Account, new_order: NewOrder
+) -> None:
+    order = await new_order(user, price="15000", currency="JPY")
+    assert (order["totalAmount"], order["currency"]) == ("15000", "JPY")
+    for written in ("15000.00", "15000.5"):
+        refused = await pay(client, user, order, card(), amount=written)
+        errors = field_errors(refused)
+        assert list(errors) == ["amount"]
+        assert "JPY has no minor unit" in errors["amount"]
+    assert await attempts(client, user, order) == []
+    paid = await pay(client, user, order, card(), currency="jpy")
+    assert paid.status_code == 201, paid.text
+    assert (paid.json()["amount"], paid.json()["currency"]) == ("15000", "JPY")
+    receipt = await client.get(paid.json()["links"]["receipt"], headers=user.auth)
+    assert receipt.json()["amount"] == "15000"
+
+
+@pytest.mark.parametrize(
+    ("amount", "says"),
+    [
+        ("0", "greater than zero"),
+        ("0.00", "greater than zero"),
+        ("-49.99", "greater than zero"),
+        ("49.999", "USD has 2 decimals"),
+    ],
+)
+async def test_a_payment_amount_must_be_positive_with_the_currencys_decimals(
+    client: httpx.AsyncClient, user: Account, new_order: NewOrder, amount: str, says: str
+) -> None:
+    order = await new_order(user)
+    errors = field_errors(await pay(client, user, order, card(), amount=amount))
+    assert list(errors) == ["amount"]
+    assert says in errors["amount"]
+    assert await attempts(client, user, order) == []
 
 
 # --- who may pay what --------------------------------------------------------------------

@@ -9,6 +9,7 @@ import httpx
 
 from tests.support.accounts import Account
 from tests.support.pets import PET, MakePet
+from tests.support.problems import field_errors
 
 
 async def test_create_returns_201_location_and_the_stored_pet(
@@ -189,6 +190,21 @@ async def test_patch_merges_and_null_clears(
     cleared = await client.patch(f"/v1/pets/{pet['id']}", json={"name": None}, headers=staff.auth)
     assert cleared.status_code == 422
     assert cleared.json()["errors"][0]["field"] == "name"
+
+
+async def test_a_bad_patch_value_is_named_by_its_field(
+    client: httpx.AsyncClient, staff: Account, make_pet: MakePet
+) -> None:
+    """Regression: a field that a patch may leave out is a union with None to the validator,
+    which reported a bad value twice, under member tags (``name.constrained-str``,
+    ``name.none``). It is one error, under the field's name."""
+    pet = await make_pet()
+    response = await client.patch(
+        f"/v1/pets/{pet['id']}",
+        json={"name": "", "ageMonths": "3", "currency": "US"},
+        headers=staff.auth,
+    )
+    assert sorted(field_errors(response)) == ["ageMonths", "currency", "name"]
 
 
 async def test_delete_then_404(

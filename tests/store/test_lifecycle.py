@@ -18,8 +18,9 @@ PLACED, APPROVED, SHIPPED, DELIVERED, CANCELLED = (
     OrderStatus.CANCELLED,
 )
 
-# The documented lifecycle: PLACED → APPROVED (payment) → SHIPPED → DELIVERED; any non-final
-# status may become CANCELLED; DELIVERED and CANCELLED are final.
+# The documented lifecycle: PLACED → APPROVED (payment) → SHIPPED → DELIVERED; an order may be
+# CANCELLED until it ships (once shipped it can only be delivered); DELIVERED and CANCELLED are
+# final.
 DOCUMENTED: frozenset[tuple[OrderStatus, OrderStatus]] = frozenset(
     {
         (PLACED, APPROVED),
@@ -27,7 +28,6 @@ DOCUMENTED: frozenset[tuple[OrderStatus, OrderStatus]] = frozenset(
         (SHIPPED, DELIVERED),
         (PLACED, CANCELLED),
         (APPROVED, CANCELLED),
-        (SHIPPED, CANCELLED),
     }
 )
 ALL_PAIRS = list(itertools.product(OrderStatus, repeat=2))
@@ -74,9 +74,17 @@ def test_final_states_go_nowhere(final: OrderStatus) -> None:
     assert not any(can_move(final, target) for target in OrderStatus)
 
 
-@pytest.mark.parametrize("status", [PLACED, APPROVED, SHIPPED])
-def test_every_non_final_state_can_be_cancelled(status: OrderStatus) -> None:
+@pytest.mark.parametrize("status", [PLACED, APPROVED])
+def test_an_order_can_be_cancelled_until_it_ships(status: OrderStatus) -> None:
     assert can_move(status, CANCELLED)
+
+
+@pytest.mark.parametrize("status", [SHIPPED, DELIVERED])
+def test_a_shipped_or_delivered_order_cannot_be_cancelled(status: OrderStatus) -> None:
+    assert not can_move(status, CANCELLED)
+    with pytest.raises(Conflict) as caught:
+        check_transition(status, CANCELLED)
+    assert "Only PLACED and APPROVED orders can be cancelled" in caught.value.detail
 
 
 def test_no_skipping_and_no_going_back() -> None:

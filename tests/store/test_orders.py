@@ -12,15 +12,14 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from petstore.auth.principal import Principal
-from petstore.auth.scopes import ROLE_SCOPES, Role
 from petstore.container import container_of
 from petstore.core.database import WRITE_INTENT
 from petstore.pets.models import Pet
 from petstore.store import service as orders_service
 from petstore.store.models import Order
 from petstore.store.schemas import OrderCreate
-from tests.support.accounts import Account, AccountFactory
+from tests.support.accounts import Account, AccountFactory, principal_of
+from tests.support.payments import card_payment
 from tests.support.pets import MakePet
 from tests.support.problems import assert_problem
 
@@ -67,20 +66,8 @@ async def patch_status(
 
 async def pay(client: httpx.AsyncClient, account: Account, order: dict[str, Any]) -> None:
     """Approve the order the documented way: a successful card payment."""
-    body = {
-        "amount": order["totalAmount"],
-        "currency": order["currency"],
-        "source": {
-            "object": "card",
-            "name": "Jane Doe",
-            "number": "4242424242424242",
-            "cvc": "123",
-            "expMonth": 12,
-            "expYear": 2099,
-        },
-    }
     response = await client.post(
-        f"/v1/orders/{order['id']}/payment", json=body, headers=account.auth
+        f"/v1/orders/{order['id']}/payment", json=card_payment(order), headers=account.auth
     )
     assert response.status_code == 201, response.text
     assert (await get_order(client, account, order["id"])).json()["status"] == "APPROVED"
@@ -172,6 +159,22 @@ async def test_only_available_pets_can_be_ordered(
     body = assert_problem(await place(client, user, pet["id"]), 409, "conflict")
     assert body["petStatus"] == status
     assert await pet_status(client, pet["id"]) == status
+    assert await list_ids(client, user) == []
+
+
+async def test_a_pet_stored_without_a_price_cannot_be_ordered(
+    app: FastAPI, client: httpx.AsyncClient, user: Account, make_pet: MakePet
+) -> None:
+    """A price of 0 was accepted before prices had to be greater than zero; an order for such
+    a pet could never be paid (a payment of 0 is refused), so it is not placed."""
+    pet = await make_pet()
+    async with container_of(app).sessionmaker() as session, session.begin():
+        stored = await session.get(Pet, uuid.UUID(pet["id"]))
+        assert stored is not None
+        stored.price_minor = 0
+    body = assert_problem(await place(client, user, pet["id"]), 409, "conflict")
+    assert body["petPrice"] == "0.00"
+    assert await pet_status(client, pet["id"]) == "AVAILABLE"
     assert await list_ids(client, user) == []
 
 
@@ -308,37 +311,54 @@ async def test_delete_cancels_keeps_the_order_and_frees_the_pet(
     assert (await get_order(client, other, second["id"])).json()["status"] == "PLACED"
 
 
-async def test_a_paid_order_can_be_cancelled_and_frees_the_pet(
-    client: httpx.AsyncClient, user: Account, staff: Account, make_pet: MakePet
+async def test_a_paid_order_is_cancelled_with_a_refund_and_frees_the_pet(
+    client: httpx.AsyncClient, user: Account, make_account: AccountFactory, make_pet: MakePet
 ) -> None:
+    """Regression: cancelling an APPROVED order left its payment SUCCEEDED, unrefunded, while
+    the pet was sold again. The refund itself is tested in tests/payments/test_refunds.py."""
     pet = await make_pet()
     order = await place_ok(client, user, pet["id"])
     await pay(client, user, order)
-    shipped = await patch_status(client, staff, order["id"], "SHIPPED")
-    assert shipped.status_code == 200, shipped.text
     assert (await client.delete(f"/v1/orders/{order['id']}", headers=user.auth)).status_code == 204
     assert (await get_order(client, user, order["id"])).json()["status"] == "CANCELLED"
     assert await pet_status(client, pet["id"]) == "AVAILABLE"
-    body = assert_problem(
-        await patch_status(client, staff, order["id"], "SHIPPED"), 409, "conflict"
-    )
-    assert (body["currentStatus"], body["requestedStatus"]) == ("CANCELLED", "SHIPPED")
+    payments = await client.get(f"/v1/orders/{order['id']}/payments", headers=user.auth)
+    assert [p["status"] for p in payments.json()["data"]] == ["REFUNDED"]
+    await place_ok(client, await make_account(), pet["id"])  # free for someone else
 
 
-async def test_a_delivered_order_cannot_be_cancelled(
-    client: httpx.AsyncClient, user: Account, staff: Account, make_pet: MakePet
+@pytest.mark.parametrize(
+    ("moves", "pet_after"),
+    [(("SHIPPED",), "PENDING"), (("SHIPPED", "DELIVERED"), "ADOPTED")],
+    ids=["shipped", "delivered"],
+)
+async def test_shipped_and_delivered_orders_cannot_be_cancelled(
+    client: httpx.AsyncClient,
+    user: Account,
+    staff: Account,
+    make_pet: MakePet,
+    moves: tuple[str, ...],
+    pet_after: str,
 ) -> None:
     pet = await make_pet()
     order = await place_ok(client, user, pet["id"])
     await pay(client, user, order)
-    for status in ("SHIPPED", "DELIVERED"):
+    for status in moves:
         assert (await patch_status(client, staff, order["id"], status)).status_code == 200
-    for who in (user, staff):
-        response = await client.delete(f"/v1/orders/{order['id']}", headers=who.auth)
+    url = f"/v1/orders/{order['id']}"
+    refusals = [
+        await client.delete(url, headers=user.auth),
+        await client.delete(url, headers=staff.auth),
+    ]
+    refusals.append(await patch_status(client, staff, order["id"], "CANCELLED"))
+    for response in refusals:
         body = assert_problem(response, 409, "conflict")
-        assert (body["currentStatus"], body["requestedStatus"]) == ("DELIVERED", "CANCELLED")
-    assert (await get_order(client, user, order["id"])).json()["status"] == "DELIVERED"
-    assert await pet_status(client, pet["id"]) == "ADOPTED"
+        assert (body["currentStatus"], body["requestedStatus"]) == (moves[-1], "CANCELLED")
+        assert "Only PLACED and APPROVED orders can be cancelled" in body["detail"]
+    assert (await get_order(client, user, order["id"])).json()["status"] == moves[-1]
+    assert await pet_status(client, pet["id"]) == pet_after
+    payments = await client.get(f"{url}/payments", headers=user.auth)
+    assert [p["status"] for p in payments.json()["data"]] == ["SUCCEEDED"]
 
 
 # --- the staff lifecycle -----------------------------------------------------------------
@@ -404,16 +424,6 @@ async def test_patch_checks_status_value_and_order(
 # --- atomicity: the pet and the order change in one transaction ---------------------------
 
 
-def principal_for(account_id: uuid.UUID, tenant: str, role: Role = Role.USER) -> Principal:
-    return Principal(
-        user_id=account_id,
-        username="someone",
-        role=role,
-        scopes=ROLE_SCOPES[role],
-        tenant=tenant,
-    )
-
-
 async def stored_state(app: FastAPI, tenant: str, pet_id: str) -> tuple[str | None, int]:
     """The pet's status and the number of orders for it, read in a fresh session."""
     pid = uuid.UUID(pet_id)
@@ -431,7 +441,7 @@ async def test_nothing_is_written_until_the_transaction_commits(
     app: FastAPI, client: httpx.AsyncClient, tenant: str, user: Account, make_pet: MakePet
 ) -> None:
     pet = await make_pet()
-    buyer = principal_for(uuid.UUID(user.id), tenant)
+    buyer = principal_of(user, tenant)
 
     class LaterStepError(Exception):
         pass
@@ -468,7 +478,7 @@ async def test_an_explicit_transaction_is_atomic_outside_requests(
     """Code outside a request (the CLI, background jobs) uses ``session.begin()`` without the
     request's write-intent option: that must still be one transaction on every database."""
     pet = await make_pet()
-    buyer = principal_for(uuid.UUID(user.id), tenant)
+    buyer = principal_of(user, tenant)
 
     class LaterStepError(Exception):
         pass

@@ -15,7 +15,8 @@ from typing import Any, overload
 import httpx
 from fastapi import FastAPI
 
-from petstore.auth.scopes import Role
+from petstore.auth.principal import Principal
+from petstore.auth.scopes import ROLE_SCOPES, Role
 from petstore.container import container_of
 from petstore.users import service as users_service
 from petstore.users.models import User
@@ -76,6 +77,17 @@ class Account:
 
 
 AccountFactory = Callable[..., Awaitable[Account]]
+
+
+def principal_of(account: Account, tenant: str, role: Role = Role.USER) -> Principal:
+    """Who ``account`` is to a service called directly (tests of transactions do that)."""
+    return Principal(
+        user_id=uuid.UUID(account.id),
+        username=account.username,
+        role=role,
+        scopes=ROLE_SCOPES[role],
+        tenant=tenant,
+    )
 
 
 @overload

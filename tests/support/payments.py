@@ -8,6 +8,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
+
 YEAR = datetime.now(UTC).year
 HOLDER = "Zelda Quixote-Cardholder"
 
@@ -71,3 +73,37 @@ def bank(number: str, **extra: Any) -> dict[str, Any]:
         "routingNumber": "110000000",
         **extra,
     }
+
+
+def card_payment(order: dict[str, Any], number: str = VISA) -> dict[str, Any]:
+    """The body that pays ``order`` (its amount and currency) by card."""
+    return {"amount": order["totalAmount"], "currency": order["currency"], "source": card(number)}
+
+
+async def place_order(
+    client: httpx.AsyncClient, auth: dict[str, str], pet_id: str
+) -> dict[str, Any]:
+    """A PLACED order for the pet, by the holder of ``auth``."""
+    response = await client.post("/v1/orders", json={"petId": pet_id}, headers=auth)
+    assert response.status_code == 201, response.text
+    order: dict[str, Any] = response.json()
+    return order
+
+
+async def pay_by_card(
+    client: httpx.AsyncClient, auth: dict[str, str], order: dict[str, Any], number: str = VISA
+) -> httpx.Response:
+    return await client.post(
+        f"/v1/orders/{order['id']}/payment", json=card_payment(order, number), headers=auth
+    )
+
+
+async def paid_order(
+    client: httpx.AsyncClient, auth: dict[str, str], pet_id: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An APPROVED order for the pet and its SUCCEEDED payment."""
+    order = await place_order(client, auth, pet_id)
+    paid = await pay_by_card(client, auth, order)
+    assert paid.status_code == 201, paid.text
+    payment: dict[str, Any] = paid.json()
+    return order, payment

@@ -20,3 +20,9 @@ def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str
     assert isinstance(body["title"], str)
     assert body["title"]
     return body
+
+
+def field_errors(response: httpx.Response) -> dict[str, str]:
+    """The fields a 422 validation problem names, each with its message."""
+    body = assert_problem(response, 422, "validation-error")
+    return {error["field"]: error["message"] for error in body["errors"]}

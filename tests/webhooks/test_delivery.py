@@ -27,7 +27,7 @@ from petstore.webhooks.models import Delivery, DeliveryAttempt
 from tests.support.accounts import Account, AccountFactory
 from tests.support.apps import running_app
 from tests.support.pets import MakePet
-from tests.support.problems import assert_problem
+from tests.support.problems import assert_problem, field_errors
 from tests.support.webhooks import (
     Receiver,
     Reply,
@@ -377,6 +377,36 @@ async def test_order_callback_to_a_refused_url_is_422(
     )
     problem = assert_problem(response, 422, "validation-error")
     assert [e["field"] for e in problem["errors"]] == ["callbackUrl"]
+    async with container_of(app).sessionmaker() as session:
+        queued = await session.scalar(
+            select(func.count()).select_from(Delivery).where(Delivery.url == url)
+        )
+    assert queued == 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency"), [("0", "USD"), ("0.00", "USD"), ("120.001", "USD"), ("120.5", "JPY")]
+)
+async def test_order_callback_amount_must_fit_its_currency(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    user: Account,
+    make_pet: MakePet,
+    receiver: Receiver,
+    amount: str,
+    currency: str,
+) -> None:
+    order = await client.post(
+        "/v1/orders", json={"petId": (await make_pet())["id"]}, headers=user.auth
+    )
+    assert order.status_code == 201, order.text
+    url = receiver.url()
+    response = await client.post(
+        f"/v1/orders/{order.json()['id']}",
+        json={"amount": amount, "currency": currency, "timestamp": "1", "callbackUrl": url},
+        headers=user.auth,
+    )
+    assert list(field_errors(response)) == ["amount"]
     async with container_of(app).sessionmaker() as session:
         queued = await session.scalar(
             select(func.count()).select_from(Delivery).where(Delivery.url == url)

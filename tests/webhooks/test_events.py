@@ -13,8 +13,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from petstore.auth.principal import Principal
-from petstore.auth.scopes import ROLE_SCOPES, Role
+from petstore.auth.scopes import Role
 from petstore.container import container_of
 from petstore.core.database import WRITE_INTENT
 from petstore.core.outbox import OutboxEvent
@@ -22,8 +21,8 @@ from petstore.store import service as orders_service
 from petstore.store.schemas import OrderCreate
 from petstore.webhooks.delivery import DeliveryWorker
 from petstore.webhooks.models import Delivery
-from tests.support.accounts import Account, AccountFactory
-from tests.support.payments import DECLINED_CARD, VISA
+from tests.support.accounts import Account, AccountFactory, principal_of
+from tests.support.payments import CVC, DECLINED_CARD, VISA, paid_order, pay_by_card, place_order
 from tests.support.pets import MakePet
 from tests.support.webhooks import (
     MERGE_PATCH,
@@ -91,31 +90,6 @@ async def receive(worker: DeliveryWorker, inbox: Inbox, count: int) -> None:
     await deliver_until(worker, lambda: len(inbox.hits()) >= count)
     await settle(worker, rounds=2)
     assert len(inbox.hits()) == count, inbox.types()
-
-
-async def place(client: httpx.AsyncClient, account: Account, pet_id: str) -> dict[str, Any]:
-    response = await client.post("/v1/orders", json={"petId": pet_id}, headers=account.auth)
-    assert response.status_code == 201, response.text
-    order: dict[str, Any] = response.json()
-    return order
-
-
-async def pay(
-    client: httpx.AsyncClient, account: Account, order: dict[str, Any], number: str = VISA
-) -> httpx.Response:
-    body = {
-        "amount": order["totalAmount"],
-        "currency": order["currency"],
-        "source": {
-            "object": "card",
-            "name": "Jane Doe",
-            "number": number,
-            "cvc": "987",
-            "expMonth": 12,
-            "expYear": datetime.now(UTC).year + 1,
-        },
-    }
-    return await client.post(f"/v1/orders/{order['id']}/payment", json=body, headers=account.auth)
 
 
 async def move(
@@ -188,7 +162,7 @@ async def test_order_lifecycle_and_cancel_make_the_pet_available_again(
 ) -> None:
     pet = await make_pet()
     inbox = await listen(client, staff, receiver)
-    order = await place(client, user, pet["id"])
+    order = await place_order(client, user.auth, pet["id"])
     await receive(worker, inbox, 2)
     assert inbox.types() == {"order.created": 1, "pet.statusChanged": 1}
     assert inbox.one("order.created") == {"order": order}
@@ -222,10 +196,10 @@ async def test_payment_approval_delivery_and_adoption(
     worker: DeliveryWorker,
 ) -> None:
     pet = await make_pet(price="88.20", currency="EUR")
-    order = await place(client, user, pet["id"])
+    order = await place_order(client, user.auth, pet["id"])
     inbox = await listen(client, staff, receiver)
 
-    paid = await pay(client, user, order)
+    paid = await pay_by_card(client, user.auth, order)
     assert paid.status_code == 201, paid.text
     await receive(worker, inbox, 2)
     assert inbox.types() == {"payment.succeeded": 1, "order.statusChanged": 1}
@@ -245,7 +219,7 @@ async def test_payment_approval_delivery_and_adoption(
     assert payment["source"]["last4"] == "4242"
     assert "cvc" not in payment["source"]
     assert VISA not in str(inbox.hits()[0].body) + str(inbox.hits()[1].body)
-    assert "987" not in str(payment["source"])
+    assert CVC not in str(payment["source"])
     assert (succeeded["order"]["id"], succeeded["order"]["status"]) == (order["id"], "APPROVED")
     receipt = succeeded["receipt"]
     assert set(receipt) == {"receiptId", "receiptUrl", "generatedAt"}
@@ -281,9 +255,9 @@ async def test_payment_failed_on_a_declined_card(
     receiver: Receiver,
     worker: DeliveryWorker,
 ) -> None:
-    order = await place(client, user, (await make_pet())["id"])
+    order = await place_order(client, user.auth, (await make_pet())["id"])
     inbox = await listen(client, staff, receiver)
-    declined = await pay(client, user, order, DECLINED_CARD)
+    declined = await pay_by_card(client, user.auth, order, DECLINED_CARD)
     assert declined.status_code == 402, declined.text
     await receive(worker, inbox, 1)
     failed = inbox.one("payment.failed")
@@ -297,6 +271,58 @@ async def test_payment_failed_on_a_declined_card(
     attempts = await client.get(f"/v1/orders/{order['id']}/payments", headers=user.auth)
     assert attempts.status_code == 200, attempts.text
     assert [p["id"] for p in attempts.json()["data"]] == [failed["payment"]["id"]]
+
+
+async def test_payment_refunded_when_a_paid_order_is_cancelled(
+    client: httpx.AsyncClient,
+    staff: Account,
+    user: Account,
+    make_pet: MakePet,
+    receiver: Receiver,
+    worker: DeliveryWorker,
+) -> None:
+    pet = await make_pet(price="95.5", currency="BHD")
+    order, payment = await paid_order(client, user.auth, pet["id"])
+    refunds = await listen(client, staff, receiver, ("payment.refunded",))
+    everything = await listen(client, staff, receiver)
+    assert (await client.delete(f"/v1/orders/{order['id']}", headers=user.auth)).status_code == 204
+    # payment.refunded, order.statusChanged, pet.statusChanged, pet.available
+    await receive(worker, everything, 4)
+    assert everything.types() == {
+        "payment.refunded": 1,
+        "order.statusChanged": 1,
+        "pet.statusChanged": 1,
+        "pet.available": 1,
+    }
+    await receive(worker, refunds, 1)
+    refunded = refunds.one("payment.refunded")
+    assert set(refunded) == {"payment", "order", "refund"}
+    assert refunded["payment"]["id"] == payment["id"]
+    assert (refunded["payment"]["status"], refunded["payment"]["amountRefunded"]) == (
+        "REFUNDED",
+        "95.500",
+    )
+    assert refunded["payment"]["refunds"] == [refunded["refund"]]
+    assert (refunded["refund"]["amount"], refunded["refund"]["currency"]) == ("95.500", "BHD")
+    assert refunded["refund"]["reason"] == "REQUESTED_BY_CUSTOMER"
+    assert (refunded["order"]["id"], refunded["order"]["status"]) == (order["id"], "CANCELLED")
+    assert "cvc" not in str(refunded).lower()
+    assert VISA not in str(refunds.hits()[0].body)
+    cancelled = everything.one("order.statusChanged")
+    assert (cancelled["previousStatus"], cancelled["newStatus"]) == ("APPROVED", "CANCELLED")
+
+
+async def test_payment_refunded_is_in_the_documents_catalogue(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/v1/openapi.json")).json()
+    webhook = document["webhooks"]["payment.refunded"]["post"]
+    schema = webhook["requestBody"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/PaymentRefundedEvent"}
+    data = document["components"]["schemas"]["PaymentRefundedEvent"]["properties"]["data"]
+    assert data == {"$ref": "#/components/schemas/PaymentRefundedData"}
+    refund = document["components"]["schemas"]["PaymentRefundedData"]["properties"]["refund"]
+    assert refund == {"$ref": "#/components/schemas/Refund"}
+    statuses = document["components"]["schemas"]["Payment"]["properties"]["status"]["enum"]
+    assert "REFUNDED" in statuses
 
 
 # --- who gets what ---------------------------------------------------------------------------
@@ -316,7 +342,7 @@ async def test_subscriptions_get_only_the_events_they_asked_for(
     payments = await listen(client, staff, receiver, ("payment.succeeded", "payment.failed"))
 
     pet = await make_pet()
-    order = await place(client, user, pet["id"])
+    order = await place_order(client, user.auth, pet["id"])
     assert (await client.delete(f"/v1/orders/{order['id']}", headers=user.auth)).status_code == 204
     # pet.available x2, pet.statusChanged x2, order.created, order.statusChanged
     await receive(worker, everything, 6)
@@ -397,7 +423,7 @@ async def test_a_refused_order_emits_nothing(
 ) -> None:
     inbox = await listen(client, staff, receiver)
     pet = await make_pet()
-    await place(client, user, pet["id"])
+    await place_order(client, user.auth, pet["id"])
     late = await make_account()
     refused = await client.post("/v1/orders", json={"petId": pet["id"]}, headers=late.auth)
     assert refused.status_code == 409, refused.text
@@ -422,13 +448,7 @@ async def test_a_change_rolled_back_after_emitting_leaves_no_trace(
     await receive(worker, inbox, 1)
     before = await outbox_counts(app, tenant)
 
-    buyer = Principal(
-        user_id=uuid.UUID(staff.id),
-        username=staff.username,
-        role=Role.STAFF,
-        scopes=ROLE_SCOPES[Role.STAFF],
-        tenant=tenant,
-    )
+    buyer = principal_of(staff, tenant, Role.STAFF)
 
     async with container_of(app).sessionmaker() as session:
         await session.connection(execution_options={WRITE_INTENT: True})

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.chat.knowledge import best_topics
 from petstore.chat.schemas import Message, Role
-from petstore.core.schemas import minor_to_money, money_to_minor
+from petstore.core import money
 from petstore.pets import service as pets
 from petstore.pets.models import Pet
 
@@ -52,6 +52,7 @@ _MONEY = re.compile(
     r"(?:under|below|less than|max(?:imum)?|budget(?: of)?|up to|<)\s*\$?\s*"
     r"(\d{1,6}(?:\.\d{1,2})?)(?!\d|\.\d|\s*(?:years?|yrs?|months?|weeks?)\b)"
 )
+BUDGET_CURRENCY = "USD"  # a budget is read in dollars ("under $300")
 _YEARS = re.compile(r"(?:under|younger than|less than)\s+(\d{1,2})\s+years?")
 _WORD = re.compile(r"[a-z]+")
 
@@ -89,7 +90,7 @@ class Wish:
         if self.min_age_months is not None:
             text += f", at least {self.min_age_months} months old"
         if self.max_price_minor is not None:
-            text += f", under ${minor_to_money(self.max_price_minor)}"
+            text += f", under ${money.to_text(self.max_price_minor, BUDGET_CURRENCY)}"
         return text
 
 
@@ -113,8 +114,8 @@ def read_wish(messages: list[Message]) -> Wish:
             sizes = ("SMALL", "MEDIUM")
         if sizes:
             wish = replace(wish, sizes=sizes)
-        if money := _MONEY.search(text):
-            wish = replace(wish, max_price_minor=money_to_minor(money.group(1)))
+        if budget := _MONEY.search(text):
+            wish = replace(wish, max_price_minor=money.to_minor(budget.group(1), BUDGET_CURRENCY))
         if years := _YEARS.search(text):
             wish = replace(wish, max_age_months=int(years.group(1)) * 12)
         if _has(text, YOUNG_WORDS):
@@ -167,7 +168,7 @@ def _line(pet: Pet, base: str) -> str:
         facts.append("good with kids")
     if pet.vaccinated:
         facts.append("vaccinated")
-    price = f"{minor_to_money(pet.price_minor)} {pet.currency}"
+    price = f"{money.to_text(pet.price_minor, pet.currency)} {pet.currency}"
     return f"- **{pet.name}** ({', '.join(facts)}), {price}: {base}/v1/pets/{pet.id}"
 
 

@@ -3,6 +3,7 @@ answer appears in the OpenAPI document with the problem schema."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from petstore.core.problems import SLUGS, _title_for
@@ -43,8 +44,12 @@ def problem_response_doc(status: int) -> dict[str, Any]:
     }
 
 
-def responses_for(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
-    """Problem responses for the given statuses; ``body=True`` adds 413 and 415 for writes."""
+def responses_for(
+    *statuses: int, body: bool = False, described: Mapping[int, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """Problem responses for the given statuses; ``body=True`` adds 413 and 415 for writes;
+    ``described`` says what a status means for this operation, in place of the general
+    sentence."""
     wanted = set(statuses)
     if body:
         wanted |= {400, 413, 415, 422}
@@ -54,4 +59,6 @@ def responses_for(*statuses: int, body: bool = False) -> dict[int | str, dict[st
             docs[status] = {"description": _DESCRIPTIONS[304]}
         else:
             docs[status] = problem_response_doc(status)
+        if described and status in described:
+            docs[status]["description"] = described[status]
     return docs

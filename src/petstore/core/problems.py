@@ -205,9 +205,30 @@ def _is_json_content_type(value: str | None) -> bool:
     return media.startswith("application/") and media.endswith(_JSON_SUBTYPES)
 
 
+def _without_null_branches(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """A field that may also be null (``X | None`` kept out of the document) is a union to
+    pydantic: a bad value is reported once per member, under the member's tag (``price.none``,
+    ``price.function-after[...]``). Keep one error per field, under the field's own name."""
+    nullable = {
+        tuple(e["loc"][:-1])
+        for e in errors
+        if e.get("type") == "none_required" and e["loc"] and e["loc"][-1] == "none"
+    }
+    kept = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error.get("type") == "none_required" and loc[:-1] in nullable:
+            continue
+        for prefix in nullable:
+            if len(loc) > len(prefix) and loc[: len(prefix)] == prefix:
+                loc = prefix + loc[len(prefix) + 1 :]
+        kept.append({**error, "loc": loc})
+    return kept
+
+
 def from_validation_error(request: Request, exc: RequestValidationError) -> Problem:
     """Map framework validation errors: parameters → 400, unreadable body → 400/415, body → 422."""
-    errors = exc.errors()
+    errors = _without_null_branches(exc.errors())
     body_errors = [e for e in errors if e.get("loc", ("",))[0] == "body"]
     param_errors = [e for e in errors if e.get("loc", ("",))[0] != "body"]
     if param_errors:

@@ -9,14 +9,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     Strict,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from petstore.core import money
 from petstore.core.problems import MalformedJson
 
 
@@ -86,18 +91,68 @@ StrictBool = Annotated[bool, Strict()]
 """JSON has real numbers and booleans: ``"3"`` is not an integer and ``"true"`` is not a boolean."""
 
 
-def money_to_minor(value: str) -> int:
-    """``"75.5"`` → ``7550``. The value has already matched :data:`MONEY_PATTERN`."""
-    whole, _, cents = value.partition(".")
-    return int(whole) * 100 + int((cents + "00")[:2])
+def _positive_amount(value: str) -> str:
+    reason = money.shape_problem(value)
+    if reason is not None:
+        raise PydanticCustomError("amount", reason)
+    return value
 
 
-def minor_to_money(minor: int) -> str:
-    return f"{minor // 100}.{minor % 100:02d}"
+def _known_currency(value: str) -> str:
+    if value not in money.MINOR_UNITS:
+        raise PydanticCustomError(
+            "currency",
+            "must be one of the accepted ISO 4217 codes: {codes}",
+            {"codes": ", ".join(money.CURRENCIES)},
+        )
+    return value
 
 
-MONEY_PATTERN = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"
-CURRENCY_PATTERN = r"^[A-Z]{3}$"
+def _upper_text(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+Amount = Annotated[
+    str,
+    AfterValidator(_positive_amount),
+    Field(
+        json_schema_extra={"pattern": money.AMOUNT_PATTERN},
+        description=(
+            "A decimal string greater than zero, with at most as many decimals as the "
+            "currency has (ISO 4217: JPY and KRW none, USD and EUR two, BHD and KWD three)."
+        ),
+        examples=["49.99"],
+    ),
+]
+"""Every amount on the wire: its shape here, its decimals against the currency by
+:func:`amount_in_currency`."""
+Currency = Annotated[
+    str,
+    BeforeValidator(_upper_text),
+    AfterValidator(_known_currency),
+    Field(
+        json_schema_extra={"enum": list(money.CURRENCIES)},
+        description="ISO 4217 code (case-insensitive on input).",
+        examples=["USD"],
+    ),
+]
+
+
+def amount_in_currency(amount_field: str) -> Any:
+    """The field validator of a body's amount: no more decimals than its ``currency`` has.
+
+    Declare the currency before the amount, so that it is validated (and upper-cased) first;
+    when the currency itself was refused, that error is the one reported.
+    """
+
+    def check(value: str, info: ValidationInfo) -> str:
+        currency = info.data.get("currency")
+        reason = money.precision_problem(value, currency) if currency is not None else None
+        if reason is not None:
+            raise PydanticCustomError("currency_precision", reason)
+        return value
+
+    return field_validator(amount_field)(check)
 
 
 def split_commas(value: Any) -> Any:

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from petstore.core.events import EventType
 from petstore.core.schemas import OutputModel
-from petstore.payments.schemas import Payment
+from petstore.payments.schemas import Payment, Refund
 from petstore.store.schemas import Order
 
 
@@ -30,8 +30,19 @@ class PaymentFailedData(OutputModel):
     order: Order
 
 
+class PaymentRefundedData(OutputModel):
+    """A paid order was cancelled: the payment is REFUNDED, the order CANCELLED."""
+
+    payment: Payment
+    order: Order
+    refund: Refund
+
+
 PAYMENT_SUCCEEDED = EventType(
     "payment.succeeded", "PaymentSucceeded", "A payment succeeded", PaymentSucceededData
 )
 PAYMENT_FAILED = EventType("payment.failed", "PaymentFailed", "A payment failed", PaymentFailedData)
-EVENTS = (PAYMENT_SUCCEEDED, PAYMENT_FAILED)
+PAYMENT_REFUNDED = EventType(
+    "payment.refunded", "PaymentRefunded", "A payment was refunded", PaymentRefundedData
+)
+EVENTS = (PAYMENT_SUCCEEDED, PAYMENT_FAILED, PAYMENT_REFUNDED)

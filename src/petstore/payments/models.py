@@ -1,6 +1,6 @@
-"""Payment attempts and receipts. Card and account numbers are never stored: only the brand,
-the last four digits, the expiry and the holder's name (and for bank accounts the routing
-number or sort code, which are public bank identifiers)."""
+"""Payment attempts, receipts and refunds. Card and account numbers are never stored: only the
+brand, the last four digits, the expiry and the holder's name (and for bank accounts the
+routing number or sort code, which are public bank identifiers)."""
 
 from __future__ import annotations
 
@@ -56,4 +56,26 @@ class Receipt(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # kept after the user is deleted
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Refund(Base):
+    """Money given back for a payment: a cancelled paid order is refunded in full, once (the
+    unique payment id), in the transaction that cancels it."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (Index("ix_refunds_order", "order_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(36))
+    order_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("orders.id", ondelete="CASCADE"))
+    payment_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("payments.id", ondelete="CASCADE"), unique=True
+    )
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    processor_reference: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # None: the system
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -31,8 +31,24 @@ class ChargeResult:
     failure_message: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    """Give back ``amount_minor`` of the charge the processor knows as ``charge_reference``."""
+
+    charge_reference: str
+    amount_minor: int
+    currency: str
+    reason: str
+
+
 class PaymentProcessor(Protocol):
     async def charge(self, request: ChargeRequest) -> ChargeResult: ...
+
+    async def refund(self, request: RefundRequest) -> str:
+        """Refund a charge; returns the processor's reference of the refund. A gateway that
+        cannot refund raises a domain error (``DependencyFailed``): the cancellation that asked
+        for the refund is then rolled back, the order still paid."""
+        ...
 
 
 class SimulatedProcessor:
@@ -44,3 +60,7 @@ class SimulatedProcessor:
         if request.method == "bank_account" and request.number.endswith(DECLINED_ACCOUNT_SUFFIX):
             return ChargeResult(False, None, "account_declined", "The bank declined the debit.")
         return ChargeResult(True, f"sim_{secrets.token_hex(8)}")
+
+    async def refund(self, request: RefundRequest) -> str:
+        """Every refund of a charge it made succeeds at once (test mode has no refund decline)."""
+        return f"sim_re_{secrets.token_hex(8)}"

@@ -1,4 +1,4 @@
-"""Every query of the payments domain: payment attempts and receipts."""
+"""Every query of the payments domain: payment attempts, receipts and refunds."""
 
 from __future__ import annotations
 
@@ -7,25 +7,27 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from petstore.payments.models import Payment, Receipt
+from petstore.payments.models import Payment, Receipt, Refund
 
 
-async def add(session: AsyncSession, row: Payment | Receipt) -> None:
+async def add(session: AsyncSession, row: Payment | Receipt | Refund) -> None:
     session.add(row)
     await session.flush()
 
 
 async def payments_of(
     session: AsyncSession, order_id: uuid.UUID
-) -> list[tuple[Payment, Receipt | None]]:
-    """Every attempt to pay the order, oldest first, each with its receipt if it succeeded."""
+) -> list[tuple[Payment, Receipt | None, Refund | None]]:
+    """Every attempt to pay the order, oldest first, each with its receipt if it succeeded and
+    its refund if it was given back."""
     rows = await session.execute(
-        select(Payment, Receipt)
+        select(Payment, Receipt, Refund)
         .outerjoin(Receipt, Receipt.payment_id == Payment.id)
+        .outerjoin(Refund, Refund.payment_id == Payment.id)
         .where(Payment.order_id == order_id)
         .order_by(Payment.id)
     )
-    return [(payment, receipt) for payment, receipt in rows.all()]
+    return [(payment, receipt, refund) for payment, receipt, refund in rows.all()]
 
 
 async def receipt_with_payment(

@@ -92,7 +92,7 @@ async def pay_order(
 ) -> Response:
     base = base_url(request)
     outcome = await service.pay_order(session, container.processor, payer, order, body, base)
-    payload = payment_payload(outcome.payment, outcome.receipt, base)
+    payload = payment_payload(outcome.payment, outcome.receipt, None, base)
     if not outcome.succeeded:
         # Returned, not raised: the FAILED attempt must be committed with this request.
         return render(
@@ -118,7 +118,7 @@ async def pay_order(
 async def list_payments(request: Request, order: ReadableOrder, session: SessionDep) -> Response:
     base = base_url(request)
     rows = await service.list_payments(session, order)
-    return JsonResponse({"data": [payment_payload(p, r, base) for p, r in rows]})
+    return JsonResponse({"data": [payment_payload(*row, base) for row in rows]})
 
 
 @router.get(
@@ -134,8 +134,8 @@ async def get_payment(
     session: SessionDep,
     payment_id: Annotated[uuid.UUID, Path(alias="paymentId")],
 ) -> Response:
-    payment, receipt = await service.get_payment(session, order, payment_id)
-    return resource_response(request, payment_payload(payment, receipt, base_url(request)))
+    record = await service.get_payment(session, order, payment_id)
+    return resource_response(request, payment_payload(*record, base_url(request)))
 
 
 @router.get(

@@ -13,14 +13,24 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Strict, Tag, model_validator
+from pydantic import ConfigDict, Discriminator, Field, Strict, Tag, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from petstore.core import money
 from petstore.core.ids import rfc3339
-from petstore.core.schemas import JSON_INTEGER, UPPERCASE, InputModel, OutputModel, minor_to_money
+from petstore.core.money import precision_rules
+from petstore.core.schemas import (
+    JSON_INTEGER,
+    UPPERCASE,
+    Amount,
+    Currency,
+    InputModel,
+    OutputModel,
+    amount_in_currency,
+)
 from petstore.payments.models import Payment as PaymentRow
 from petstore.payments.models import Receipt as ReceiptRow
-from petstore.pets.schemas import Currency, Money
+from petstore.payments.models import Refund as RefundRow
 
 
 def luhn_ok(digits: str) -> bool:
@@ -189,8 +199,10 @@ PaymentSource = Annotated[
 class PaymentCreate(InputModel):
     """Must match the order's amount and currency exactly."""
 
-    amount: Money
-    currency: Currency
+    model_config = ConfigDict(json_schema_extra=precision_rules("amount"))
+
+    currency: Currency  # before the amount, which is checked against it
+    amount: Amount
     source: PaymentSource = Field(
         json_schema_extra={
             "discriminator": {
@@ -203,12 +215,7 @@ class PaymentCreate(InputModel):
         }
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _upper_currency(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("currency"), str):
-            return {**data, "currency": data["currency"].upper()}
-        return data
+    _amount_fits = amount_in_currency("amount")
 
 
 class CardOut(OutputModel):
@@ -240,16 +247,38 @@ class PaymentLinks(OutputModel):
     receipt: str | None
 
 
+RefundReason = Literal["REQUESTED_BY_CUSTOMER", "CANCELLED_BY_STAFF"]
+
+
+class Refund(OutputModel):
+    """Money given back: a paid order that is cancelled is refunded in full."""
+
+    id: uuid.UUID
+    paymentId: uuid.UUID  # noqa: N815
+    orderId: uuid.UUID  # noqa: N815
+    amount: str
+    currency: str
+    reason: RefundReason = Field(
+        description="REQUESTED_BY_CUSTOMER: the buyer cancelled; CANCELLED_BY_STAFF: staff did."
+    )
+    status: Literal["SUCCEEDED"]
+    createdAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
+
+
 class Payment(OutputModel):
     id: uuid.UUID
     orderId: uuid.UUID  # noqa: N815
     amount: str
     currency: str
-    status: Literal["PENDING", "PROCESSING", "SUCCEEDED", "FAILED", "CANCELLED"]
+    status: Literal["PENDING", "PROCESSING", "SUCCEEDED", "FAILED", "CANCELLED", "REFUNDED"] = (
+        Field(description="REFUNDED: the order was cancelled after it was paid; see `refunds`.")
+    )
     source: Annotated[CardOut | BankAccountOut, Field(discriminator="object")]
     failureCode: str | None  # noqa: N815
     failureMessage: str | None  # noqa: N815
     receiptId: uuid.UUID | None  # noqa: N815
+    amountRefunded: str = Field(examples=["0.00"])  # noqa: N815
+    refunds: list[Refund]
     createdAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
     links: PaymentLinks
 
@@ -272,7 +301,22 @@ class Receipt(OutputModel):
     links: dict[str, str]
 
 
-def payment_payload(payment: PaymentRow, receipt: ReceiptRow | None, base: str) -> dict[str, Any]:
+def refund_payload(refund: RefundRow) -> dict[str, Any]:
+    return {
+        "id": str(refund.id),
+        "paymentId": str(refund.payment_id),
+        "orderId": str(refund.order_id),
+        "amount": money.to_text(refund.amount_minor, refund.currency),
+        "currency": refund.currency,
+        "reason": refund.reason,
+        "status": refund.status,
+        "createdAt": rfc3339(refund.created_at),
+    }
+
+
+def payment_payload(
+    payment: PaymentRow, receipt: ReceiptRow | None, refund: RefundRow | None, base: str
+) -> dict[str, Any]:
     masked = ("*" * 12 if payment.method == "card" else "*" * 8) + payment.last4
     source: dict[str, Any]
     if payment.method == "card":
@@ -310,13 +354,15 @@ def payment_payload(payment: PaymentRow, receipt: ReceiptRow | None, base: str) 
     return {
         "id": str(payment.id),
         "orderId": str(payment.order_id),
-        "amount": minor_to_money(payment.amount_minor),
+        "amount": money.to_text(payment.amount_minor, payment.currency),
         "currency": payment.currency,
         "status": payment.status,
         "source": source,
         "failureCode": payment.failure_code,
         "failureMessage": payment.failure_message,
         "receiptId": str(receipt.id) if receipt else None,
+        "amountRefunded": money.to_text(refund.amount_minor if refund else 0, payment.currency),
+        "refunds": [refund_payload(refund)] if refund else [],
         "createdAt": rfc3339(payment.created_at),
         "links": {
             "self": f"{order_href}/payments/{payment.id}",
@@ -332,7 +378,7 @@ def receipt_payload(receipt: ReceiptRow, payment: PaymentRow, base: str) -> dict
         "orderId": str(receipt.order_id),
         "paymentId": str(receipt.payment_id),
         "userId": str(receipt.user_id),
-        "amount": minor_to_money(receipt.amount_minor),
+        "amount": money.to_text(receipt.amount_minor, receipt.currency),
         "currency": receipt.currency,
         "paymentMethod": payment.method,
         "paymentLast4": payment.last4,

@@ -1,5 +1,6 @@
 """Paying an order: validate against the order, charge through the processor, record the
-attempt, and on success approve the order and issue a receipt.
+attempt, and on success approve the order and issue a receipt. Cancelling a paid order gives
+the money back: :func:`refund_order` (a :data:`petstore.store.service.CancelHook`).
 
 A declined payment is recorded (FAILED) and the order stays PLACED, so the route returns the
 402 problem without raising: the attempt must be committed, not rolled back.
@@ -13,20 +14,25 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
-from petstore.core import events
+from petstore.core import events, money
 from petstore.core.errors import InvalidInput, conflict, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
-from petstore.core.schemas import money_to_minor
 from petstore.payments import repository
-from petstore.payments.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED
-from petstore.payments.models import Payment, Receipt
-from petstore.payments.processor import ChargeRequest, ChargeResult, PaymentProcessor
+from petstore.payments.events import PAYMENT_FAILED, PAYMENT_REFUNDED, PAYMENT_SUCCEEDED
+from petstore.payments.models import Payment, Receipt, Refund
+from petstore.payments.processor import (
+    ChargeRequest,
+    ChargeResult,
+    PaymentProcessor,
+    RefundRequest,
+)
 from petstore.payments.schemas import (
     BankAccountSource,
     CardSource,
     PaymentCreate,
     card_brand,
     payment_payload,
+    refund_payload,
 )
 from petstore.store import service as orders
 from petstore.store.lifecycle import OrderStatus
@@ -61,11 +67,11 @@ async def pay_order(
 ) -> PaymentOutcome:
     """Charge ``order``; the outcome says whether it succeeded (a decline is not an error here:
     the FAILED attempt is recorded and must be committed)."""
-    amount = money_to_minor(data.amount)
-    if amount != order.total_minor:
-        raise _mismatch("amount", "must equal the order's totalAmount")
     if data.currency != order.currency:
         raise _mismatch("currency", f"must be the order's currency, {order.currency}")
+    amount = money.to_minor(data.amount, data.currency)
+    if amount != order.total_minor:
+        raise _mismatch("amount", "must equal the order's totalAmount")
     if order.status != OrderStatus.PLACED.value:
         raise conflict(
             f"Only PLACED orders can be paid; this one is {order.status}.",
@@ -83,7 +89,7 @@ async def pay_order(
         return PaymentOutcome(payment, None)
     payment.status = "SUCCEEDED"
     await repository.add(session, payment)
-    await orders.move_order(session, actor, order, OrderStatus.APPROVED, base_url)
+    await orders.approve_order(session, actor, order, base_url)
     receipt = Receipt(
         id=new_id(),
         tenant=order.tenant,
@@ -100,7 +106,7 @@ async def pay_order(
         PAYMENT_SUCCEEDED,
         order.tenant,
         {
-            "payment": payment_payload(payment, receipt, base_url),
+            "payment": payment_payload(payment, receipt, None, base_url),
             "order": order_payload(order, base_url),
             "receipt": {
                 "receiptId": str(receipt.id),
@@ -124,7 +130,7 @@ async def _record_decline(
         PAYMENT_FAILED,
         order.tenant,
         {
-            "payment": payment_payload(payment, None, base_url),
+            "payment": payment_payload(payment, None, None, base_url),
             "order": order_payload(order, base_url),
         },
     )
@@ -169,19 +175,67 @@ def _attempt(actor: Principal, order: Order, amount: int, data: PaymentCreate) -
     return payment
 
 
-async def list_payments(
-    session: AsyncSession, order: Order
-) -> list[tuple[Payment, Receipt | None]]:
+PaymentRecord = tuple[Payment, Receipt | None, Refund | None]
+"""A payment attempt with its receipt (if it succeeded) and its refund (if it was given back)."""
+
+
+async def list_payments(session: AsyncSession, order: Order) -> list[PaymentRecord]:
     return await repository.payments_of(session, order.id)
 
 
-async def get_payment(
-    session: AsyncSession, order: Order, payment_id: uuid.UUID
-) -> tuple[Payment, Receipt | None]:
-    for payment, receipt in await list_payments(session, order):
-        if payment.id == payment_id:
-            return payment, receipt
+async def get_payment(session: AsyncSession, order: Order, payment_id: uuid.UUID) -> PaymentRecord:
+    for record in await list_payments(session, order):
+        if record[0].id == payment_id:
+            return record
     raise not_found("payment", payment_id)
+
+
+async def refund_order(
+    session: AsyncSession,
+    processor: PaymentProcessor,
+    actor: Principal | None,
+    order: Order,
+    base_url: str,
+) -> None:
+    """The order was just cancelled: refund in full what was charged for it (one payment at
+    most can have succeeded: only a PLACED order is paid, under the order's row lock), in the
+    cancellation's transaction. Nothing was charged for an unpaid order: nothing to do."""
+    buyer = actor is None or actor.user_id == order.user_id
+    reason = "REQUESTED_BY_CUSTOMER" if buyer else "CANCELLED_BY_STAFF"
+    for payment, receipt, _ in await list_payments(session, order):
+        if payment.status != "SUCCEEDED":
+            continue
+        assert payment.processor_reference is not None  # every succeeded charge has one
+        reference = await processor.refund(
+            RefundRequest(
+                payment.processor_reference, payment.amount_minor, payment.currency, reason
+            )
+        )
+        refund = Refund(
+            id=new_id(),
+            tenant=order.tenant,
+            order_id=order.id,
+            payment_id=payment.id,
+            amount_minor=payment.amount_minor,
+            currency=payment.currency,
+            reason=reason,
+            status="SUCCEEDED",
+            processor_reference=reference,
+            requested_by=actor.user_id if actor is not None else None,
+            created_at=utcnow(),
+        )
+        payment.status = "REFUNDED"
+        await repository.add(session, refund)
+        await events.record(
+            session,
+            PAYMENT_REFUNDED,
+            order.tenant,
+            {
+                "payment": payment_payload(payment, receipt, refund, base_url),
+                "order": order_payload(order, base_url),
+                "refund": refund_payload(refund),
+            },
+        )
 
 
 async def visible_receipt(

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import Field, Strict, model_validator
+from pydantic import ConfigDict, Field, Strict, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from petstore.core import money
 from petstore.core.ids import rfc3339
+from petstore.core.money import precision_rules
 from petstore.core.pagination import CollectionLinks, Pagination
 from petstore.core.schemas import (
-    CURRENCY_PATTERN,
     JSON_INTEGER,
-    MONEY_PATTERN,
     UPPERCASE,
+    Amount,
+    Currency,
     InputModel,
     OutputModel,
     StrictBool,
-    minor_to_money,
+    amount_in_currency,
 )
 from petstore.core.tenancy import tenant_id_out
 from petstore.pets.models import Pet as PetRow
@@ -71,8 +74,6 @@ SizeIn = Annotated[Size, UPPERCASE]
 GenderIn = Annotated[Gender, UPPERCASE]
 
 Name = Annotated[str, Field(min_length=1, max_length=50, examples=["Max"])]
-Money = Annotated[str, Field(pattern=MONEY_PATTERN, examples=["250.00"])]
-Currency = Annotated[str, Field(pattern=CURRENCY_PATTERN, examples=["USD"])]
 AgeMonths = Annotated[int, Strict(), Field(ge=0, le=1200, examples=[24]), JSON_INTEGER]
 ShortText = Annotated[str, Field(max_length=100)]
 LongText = Annotated[str, Field(max_length=2000)]
@@ -88,17 +89,27 @@ class MedicalInfo(InputModel):
     healthNotes: LongText | None = None  # noqa: N815
 
 
+def _fee_text(fee: int | float) -> str:
+    """The number as written, not rounded: ``45.5`` → ``"45.5"``, ``150.0`` → ``"150"``, so
+    that the price rules judge the digits the client sent."""
+    return format(Decimal(repr(fee)).normalize(), "f")
+
+
 def _price_alias(data: Any) -> Any:
     """``adoptionFee`` (the launch design's number) is accepted in place of ``price``."""
     if isinstance(data, dict) and "price" not in data and "adoptionFee" in data:
         fee = data["adoptionFee"]
         if isinstance(fee, int | float) and not isinstance(fee, bool) and 0 <= fee < 1e10:
-            data = {**data, "price": f"{fee:.2f}"}
+            data = {**data, "price": _fee_text(fee)}
         else:
             data = {**data, "price": fee}
-    if isinstance(data, dict) and isinstance(data.get("currency"), str):
-        data = {**data, "currency": data["currency"].upper()}
     return data
+
+
+PRICE_DESCRIPTION = (
+    "Adoption fee: a decimal string greater than zero, with at most as many decimals as the "
+    'currency has (JPY: `"15000"`, USD: `"250.00"`, BHD: `"95.500"`).'
+)
 
 
 class PetWrite(InputModel):
@@ -107,11 +118,13 @@ class PetWrite(InputModel):
     `adoptionFee` (a number) is accepted in place of `price`; enums are case-insensitive.
     """
 
+    model_config = ConfigDict(json_schema_extra=precision_rules("price"))
+
     name: Name
     species: SpeciesIn
     ageMonths: AgeMonths  # noqa: N815
-    price: Money = Field(description="Adoption fee, a decimal string with up to 2 decimals.")
-    currency: Currency = "USD"
+    currency: Currency = "USD"  # before the price, which is checked against it
+    price: Amount = Field(description=PRICE_DESCRIPTION, examples=["250.00"])
     status: PetStatusIn = PetStatus.AVAILABLE
     breed: ShortText | None = None
     size: SizeIn | None = None
@@ -123,6 +136,7 @@ class PetWrite(InputModel):
     photos: Annotated[list[PhotoUrl], Field(max_length=MAX_PHOTOS)] | None = None
 
     _aliases = model_validator(mode="before")(_price_alias)
+    _price_fits = amount_in_currency("price")
 
 
 class PetPatch(InputModel):
@@ -134,7 +148,7 @@ class PetPatch(InputModel):
     name: Name | SkipJsonSchema[None] = None
     species: SpeciesIn | SkipJsonSchema[None] = None
     ageMonths: AgeMonths | SkipJsonSchema[None] = None  # noqa: N815
-    price: Money | SkipJsonSchema[None] = None
+    price: Annotated[Amount, Field(description=PRICE_DESCRIPTION)] | SkipJsonSchema[None] = None
     currency: Currency | SkipJsonSchema[None] = None
     status: PetStatusIn | SkipJsonSchema[None] = None
     breed: ShortText | None = None
@@ -257,7 +271,7 @@ def pet_payload(pet: PetRow, base: str) -> dict[str, Any]:
         "color": pet.color,
         "gender": pet.gender,
         "goodWithKids": pet.good_with_kids,
-        "price": minor_to_money(pet.price_minor),
+        "price": money.to_text(pet.price_minor, pet.currency),
         "currency": pet.currency,
         "description": pet.description,
         "status": pet.status,

@@ -16,10 +16,9 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
-from petstore.core import events
+from petstore.core import events, money
 from petstore.core.errors import InvalidInput, conflict, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
-from petstore.core.schemas import money_to_minor
 from petstore.pets import repository
 from petstore.pets.events import PET_ADOPTED, PET_AVAILABLE, PET_STATUS_CHANGED
 from petstore.pets.models import Pet
@@ -60,7 +59,7 @@ def _apply(pet: Pet, data: PetWrite) -> None:
     pet.color = data.color
     pet.gender = data.gender.value if data.gender else None
     pet.good_with_kids = data.goodWithKids
-    pet.price_minor = money_to_minor(data.price)
+    pet.price_minor = money.to_minor(data.price, data.currency)
     pet.currency = data.currency
     pet.description = data.description
     pet.vaccinated = medical.vaccinated if medical else None

@@ -1,7 +1,8 @@
 """The order state machine, the one place that decides which status changes are legal.
 
-``PLACED → APPROVED`` (payment) ``→ SHIPPED → DELIVERED``; any non-final status may become
-``CANCELLED``. ``DELIVERED`` and ``CANCELLED`` are final.
+``PLACED → APPROVED`` (payment) ``→ SHIPPED → DELIVERED``; an order may be ``CANCELLED`` until
+it ships (a paid one is refunded), not once the pet is on its way. ``DELIVERED`` and
+``CANCELLED`` are final.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ class OrderStatus(StrEnum):
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PLACED: frozenset({OrderStatus.APPROVED, OrderStatus.CANCELLED}),
     OrderStatus.APPROVED: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELLED}),
-    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.CANCELLED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED}),
     OrderStatus.DELIVERED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),
 }
@@ -35,8 +36,7 @@ def can_move(current: OrderStatus, target: OrderStatus) -> bool:
 def check_transition(current: OrderStatus, target: OrderStatus) -> None:
     """Raise a 409 problem naming both states when ``current → target`` is not allowed."""
     if not can_move(current, target):
-        raise conflict(
-            f"An order that is {current.value} cannot become {target.value}.",
-            currentStatus=current.value,
-            requestedStatus=target.value,
-        )
+        detail = f"An order that is {current.value} cannot become {target.value}."
+        if target is OrderStatus.CANCELLED:
+            detail += " Only PLACED and APPROVED orders can be cancelled (a paid one is refunded)."
+        raise conflict(detail, currentStatus=current.value, requestedStatus=target.value)

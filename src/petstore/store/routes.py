@@ -171,18 +171,35 @@ async def get_order(request: Request, order: ReadableOrder) -> Response:
     operation_id="deleteOrder",
     summary="Cancel an order",
     description=(
-        "Cancels the order (it is kept, as CANCELLED) and makes the pet AVAILABLE again. "
-        "Cancelling a cancelled order again is a no-op; a DELIVERED order cannot be cancelled."
+        "Cancels a PLACED or APPROVED order: it is kept, as CANCELLED, and the pet becomes "
+        "AVAILABLE again. A paid (APPROVED) order is refunded in full the way a card processor "
+        "would: its payment becomes REFUNDED and lists the refund (amount, currency, reason, "
+        "time, id), and `payment.refunded` is sent, all in the transaction of the "
+        "cancellation. SHIPPED and DELIVERED orders cannot be cancelled (409 `conflict`). "
+        "Cancelling a cancelled order again is a no-op (204; nothing is refunded twice). Paying "
+        "and cancelling at once: one of them goes first, never both half-way."
     ),
     status_code=204,
-    responses=responses_for(400, 401, 403, 404, 409, 412),
+    responses=responses_for(
+        400,
+        401,
+        403,
+        404,
+        409,
+        412,
+        described={409: "The order is SHIPPED or DELIVERED: too late to cancel it."},
+    ),
 )
 async def cancel_order(
-    request: Request, order: WritableOrder, writer: Writer, session: SessionDep
+    request: Request,
+    container: ContainerDep,
+    order: WritableOrder,
+    writer: Writer,
+    session: SessionDep,
 ) -> Response:
     base = base_url(request)
     require_if_match(request, order_payload(order, base))
-    await service.cancel_order(session, writer, order, base)
+    await service.cancel_order(session, writer, order, base, on_cancel=container.order_cancel_hooks)
     return no_content()
 
 
@@ -190,12 +207,16 @@ async def cancel_order(
     "/v1/orders/{id}",
     operation_id="updateOrderStatus",
     summary="Move an order along its lifecycle (staff)",
-    description='`{"status": "SHIPPED"}`: APPROVED → SHIPPED → DELIVERED, or CANCELLED.',
+    description=(
+        '`{"status": "SHIPPED"}`: APPROVED → SHIPPED → DELIVERED, or CANCELLED before it ships '
+        "(a paid order is then refunded, as by `DELETE`)."
+    ),
     response_model=Order,
     responses=responses_for(401, 403, 404, 409, 412, body=True),
 )
 async def update_order(
     request: Request,
+    container: ContainerDep,
     staff: Staff,
     order: WritableOrder,
     session: SessionDep,
@@ -206,7 +227,9 @@ async def update_order(
 ) -> Response:
     base = base_url(request)
     require_if_match(request, order_payload(order, base))
-    await service.move_order(session, staff, order, body.status, base)
+    await service.move_order(
+        session, staff, order, body.status, base, on_cancel=container.order_cancel_hooks
+    )
     return resource_response(request, order_payload(order, base))
 
 

@@ -5,14 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from petstore.core import money
 from petstore.core.ids import rfc3339
+from petstore.core.money import precision_rules
 from petstore.core.pagination import CollectionLinks, Pagination
-from petstore.core.schemas import UPPERCASE, InputModel, OutputModel, minor_to_money
+from petstore.core.schemas import (
+    UPPERCASE,
+    Amount,
+    Currency,
+    InputModel,
+    OutputModel,
+    amount_in_currency,
+)
 from petstore.core.tenancy import tenant_id_out
-from petstore.pets.schemas import Currency, Money
 from petstore.store.lifecycle import OrderStatus
 from petstore.store.models import Order as OrderRow
 
@@ -28,7 +36,8 @@ class OrderCreate(InputModel):
 
 
 class OrderPatch(InputModel):
-    """Staff move an order along its lifecycle (APPROVED → SHIPPED → DELIVERED, or CANCELLED)."""
+    """Staff move an order along its lifecycle (APPROVED → SHIPPED → DELIVERED, or CANCELLED
+    before it ships)."""
 
     status: OrderStatusIn
 
@@ -36,8 +45,10 @@ class OrderPatch(InputModel):
 class CallbackRequest(InputModel):
     """Ask for the order to be processed and the outcome POSTed to ``callbackUrl``."""
 
-    amount: Money
-    currency: Currency
+    model_config = ConfigDict(json_schema_extra=precision_rules("amount"))
+
+    currency: Currency  # before the amount, which is checked against it
+    amount: Amount
     timestamp: Annotated[str, Field(min_length=1, max_length=40, examples=["1758613403"])]
     callbackUrl: Annotated[  # noqa: N815
         str,
@@ -48,6 +59,8 @@ class CallbackRequest(InputModel):
             examples=["https://example.com/callbacks/orders/1312312"],
         ),
     ]
+
+    _amount_fits = amount_in_currency("amount")
 
 
 class CallbackAccepted(OutputModel):
@@ -114,7 +127,7 @@ def order_payload(order: OrderRow, base: str) -> dict[str, Any]:
         "petId": str(order.pet_id),
         "userId": str(order.user_id),
         "status": order.status,
-        "totalAmount": minor_to_money(order.total_minor),
+        "totalAmount": money.to_text(order.total_minor, order.currency),
         "currency": order.currency,
         "tenantId": tenant_id_out(order.tenant),
         "createdAt": rfc3339(order.created_at),

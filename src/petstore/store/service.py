@@ -5,17 +5,16 @@ transaction. Functions that record events take the ``base_url`` their links poin
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
-from petstore.core import events
+from petstore.core import events, money
 from petstore.core.errors import conflict, forbidden, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
 from petstore.core.outbound import OutboundPolicy, check_public_url
-from petstore.core.schemas import minor_to_money, money_to_minor
 from petstore.pets import service as pets
 from petstore.pets.models import Pet
 from petstore.pets.schemas import PetStatus
@@ -25,6 +24,12 @@ from petstore.store.lifecycle import OrderStatus, check_transition
 from petstore.store.models import Order
 from petstore.store.schemas import CallbackRequest, OrderCreate, order_payload
 from petstore.users import repository as users
+
+CancelHook = Callable[[AsyncSession, Principal | None, Order, str], Awaitable[None]]
+"""Run in the transaction that cancels an order, once it is CANCELLED: what the order took
+must be given back (the payments domain refunds what was charged for it). Given by the
+container, so this domain needs to know none of them; a hook that cannot do its part raises a
+domain error and the cancellation is rolled back with it."""
 
 # What happens to the pet when its order reaches a status.
 PET_STATUS_FOR_ORDER: dict[OrderStatus, PetStatus] = {
@@ -49,6 +54,12 @@ async def place_order(
         raise conflict(
             f"The pet is {pet.status}; only AVAILABLE pets can be ordered.",
             petStatus=pet.status,
+        )
+    if pet.price_minor <= 0:  # stored before prices had to be greater than zero
+        raise conflict(
+            "The pet has no price, so an order for it could never be paid; staff must give "
+            "it one first.",
+            petPrice=money.to_text(pet.price_minor, pet.currency),
         )
     await pets.change_status(
         session, pet, PetStatus.PENDING, actor, base_url, expected=PetStatus.AVAILABLE
@@ -125,8 +136,11 @@ async def move_order(
     order: Order,
     target: OrderStatus,
     base_url: str,
+    *,
+    on_cancel: Sequence[CancelHook],
 ) -> bool:
-    """Apply a lifecycle step to the order and, where it matters, to its pet."""
+    """Apply a lifecycle step to the order and, where it matters, to its pet; a cancellation
+    also runs ``on_cancel``, all in the caller's transaction."""
     current = OrderStatus(order.status)
     if current is target:
         return False
@@ -151,16 +165,32 @@ async def move_order(
             "changedBy": str(actor.user_id) if actor is not None else "system",
         },
     )
+    if target is OrderStatus.CANCELLED:
+        for hook in on_cancel:
+            await hook(session, actor, order, base_url)
     return True
 
 
-async def cancel_order(
+async def approve_order(
     session: AsyncSession, actor: Principal, order: Order, base_url: str
 ) -> None:
-    """DELETE semantics: cancelling a cancelled order again is a no-op, not an error."""
+    """A payment succeeded: ``PLACED → APPROVED``."""
+    await move_order(session, actor, order, OrderStatus.APPROVED, base_url, on_cancel=())
+
+
+async def cancel_order(
+    session: AsyncSession,
+    actor: Principal,
+    order: Order,
+    base_url: str,
+    *,
+    on_cancel: Sequence[CancelHook],
+) -> None:
+    """DELETE semantics: cancelling a cancelled order again is a no-op, not an error (nothing
+    is refunded twice); a SHIPPED or DELIVERED order cannot be cancelled (409)."""
     if order.status == OrderStatus.CANCELLED.value:
         return
-    await move_order(session, actor, order, OrderStatus.CANCELLED, base_url)
+    await move_order(session, actor, order, OrderStatus.CANCELLED, base_url, on_cancel=on_cancel)
 
 
 async def callback_report(
@@ -170,10 +200,12 @@ async def callback_report(
     ``callbackUrl`` is (the REST door sends it, signed and retried, through the webhooks'
     delivery engine)."""
     await check_public_url(policy, data.callbackUrl, field="callbackUrl")
-    matches = money_to_minor(data.amount) == order.total_minor and data.currency == order.currency
+    matches = data.currency == order.currency and (
+        money.to_minor(data.amount, data.currency) == order.total_minor
+    )
     result: dict[str, Any] = {
         "orderStatus": order.status,
-        "totalAmount": minor_to_money(order.total_minor),
+        "totalAmount": money.to_text(order.total_minor, order.currency),
         "currency": order.currency,
         "requestedAmount": data.amount,
         "requestTimestamp": data.timestamp,

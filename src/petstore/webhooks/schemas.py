@@ -23,6 +23,7 @@ EventName = Literal[
     "order.statusChanged",
     "payment.succeeded",
     "payment.failed",
+    "payment.refunded",
     "*",
 ]
 # The names are declared once, in the catalogue; the Literal only spells them out for typing.
