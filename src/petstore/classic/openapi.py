@@ -73,8 +73,9 @@ def answers(
 
 
 def security(*schemes: str) -> dict[str, Any]:
+    """The reference's schemes, and ``{}``: a sandbox also serves anonymous callers."""
     scopes = {"petstore_auth": ["write:pets", "read:pets"], "api_key": []}
-    return {"security": [{scheme: scopes[scheme]} for scheme in schemes]}
+    return {"security": [*({scheme: scopes[scheme]} for scheme in schemes), {}]}
 
 
 def _security_schemes(settings: Settings) -> dict[str, Any]:
@@ -94,8 +95,9 @@ def _security_schemes(settings: Settings) -> dict[str, Any]:
 
 
 def to_openapi_3_0(node: Any) -> Any:
-    """JSON Schema 2020-12 as OpenAPI 3.0 says it: a ``null`` alternative becomes
-    ``nullable``, ``examples`` becomes ``example`` and ``const`` a one-value ``enum``."""
+    """JSON Schema 2020-12 as OpenAPI 3.0 says it: ``examples`` becomes ``example`` and
+    ``const`` a one-value ``enum``. An optional field is left out, never ``null`` (the models
+    refuse an explicit null), so the ``null`` alternative and ``None`` default go."""
     if isinstance(node, list):
         return [to_openapi_3_0(item) for item in node]
     if not isinstance(node, dict):
@@ -111,7 +113,8 @@ def to_openapi_3_0(node: Any) -> Any:
             node = {**rest[0], **node}
         else:
             node["anyOf"] = rest
-        node["nullable"] = True
+        if node.get("default", ...) is None:
+            node.pop("default")
     if isinstance(node.get("examples"), list) and node["examples"]:
         node["example"] = node.pop("examples")[0]
     if "const" in node:

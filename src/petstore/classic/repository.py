@@ -9,8 +9,15 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.classic.models import ClassicOrder, ClassicPet, ClassicSeeded, ClassicUser
+from petstore.core.database import WRITE_INTENT
 
 Row = TypeVar("Row", ClassicPet, ClassicOrder)
+
+
+async def begin_writing(session: AsyncSession) -> None:
+    """Start a transaction that will write (SQLite takes its write lock now, so two first
+    requests queue instead of failing to upgrade their read locks)."""
+    await session.connection(execution_options={WRITE_INTENT: True})
 
 
 async def is_seeded(session: AsyncSession, tenant: str) -> bool:
@@ -36,6 +43,12 @@ async def add_all(session: AsyncSession, rows: Sequence[object]) -> None:
 
 async def get(session: AsyncSession, kind: type[Row], tenant: str, ident: int) -> Row | None:
     return await session.get(kind, (tenant, ident))
+
+
+async def id_taken(
+    session: AsyncSession, kind: type[ClassicPet | ClassicOrder], tenant: str, ident: int
+) -> bool:
+    return await session.get(kind, (tenant, ident)) is not None
 
 
 async def next_id(session: AsyncSession, kind: type[ClassicPet | ClassicOrder], tenant: str) -> int:

@@ -7,7 +7,7 @@ parameter that does not parse) is declared here once, for the error handler and 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BeforeValidator
@@ -25,10 +25,7 @@ from petstore.core.ids import rfc3339
 from petstore.core.problems import Problem
 from petstore.core.responses import JsonResponse
 from petstore.core.routing import reserve_path
-from petstore.core.schemas import split_commas
 from petstore.core.tenancy import TenantDep
-
-router = APIRouter(default_response_class=Response)
 
 INVALID_ID = service.NO_ID
 INVALID_INPUT = "Invalid input"
@@ -57,13 +54,14 @@ BAD_PARAMETER = {
 }
 
 
-async def seeded_tenant(container: ContainerDep, tenant: TenantDep) -> str:
-    """The caller's tenant, its classic store seeded on first use."""
+async def seed_on_first_use(container: ContainerDep, tenant: TenantDep) -> None:
+    """Seed the caller's tenant's store if it has never been: a router dependency, so it runs
+    before the request's own session takes SQLite's write lock (the seed has its own)."""
     await service.ensure_seeded(container.sessionmaker, tenant)
-    return tenant
 
 
-Store = Annotated[str, Depends(seeded_tenant)]
+router = APIRouter(default_response_class=Response, dependencies=[Depends(seed_on_first_use)])
+Store = TenantDep
 
 
 class TokenFor:
@@ -90,7 +88,7 @@ OrderWriter = Annotated[str, Depends(TokenFor("write:orders"))]
 UserWriter = Annotated[str, Depends(TokenFor("write:user"))]
 PetId = Annotated[Int64, Path(alias="petId", description="The pet's id")]
 OrderId = Annotated[Int64, Path(alias="orderId", description="The order's id")]
-Username = Annotated[str, Path(description="The user's username")]
+Username = Annotated[str, Path(min_length=1, description="The user's username")]
 PET = ref("Pet")
 PET_WRITE = security("petstore_auth")
 UNAUTHORIZED = {401: "Unauthorized (only with PETSTORE_CLASSIC_WRITES_REQUIRE_TOKEN)"}
@@ -136,6 +134,14 @@ async def update_pet(request: Request, session: SessionDep, tenant: PetWriter) -
 async def add_pet(request: Request, session: SessionDep, tenant: PetWriter) -> Response:
     pet = await read(request, Pet, PetForm)
     return reply(request, pet_wire(await service.add_pet(session, tenant, pet)), "pet")
+
+
+def split_commas(value: Any) -> Any:
+    """``?status=a,b`` means ``?status=a&status=b``; an empty part is an invalid value (the
+    modern API's splitter drops it)."""
+    if isinstance(value, list):
+        return [part.strip() for item in value for part in str(item).split(",")]
+    return value
 
 
 Statuses = Annotated[

@@ -12,7 +12,8 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from petstore.core.schemas import InputModel
 
@@ -29,6 +30,8 @@ ORDER_STATUSES: tuple[OrderStatus, ...] = ("placed", "approved", "delivered")
 XML_ITEMS = {"photoUrls": "photoUrl", "tags": "tag"}
 XML_ROOTS = {"Pet": "pet", "Category": "category", "Tag": "tag", "Order": "order"}
 XML_ROOTS |= {"User": "user", "ApiResponse": "apiResponse"}
+# Elements holding an object: empty, they are an object with no fields (not an empty string).
+XML_OBJECTS = frozenset(XML_ROOTS.values())
 
 
 def _xml(name: str) -> ConfigDict:
@@ -51,14 +54,40 @@ def _moment(value: Any) -> Any:
         raise ValueError("the date-time is out of range") from exc
 
 
-class Category(InputModel):
+class ClassicModel(InputModel):
+    """A classic body: an optional field is left out, never sent as ``null`` (the document
+    says so: generated clients and the reference's own examples omit them)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_null(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            names = {field.alias or name for name, field in cls.model_fields.items()}
+            if any(data.get(name, ...) is None for name in names):
+                raise ValueError("leave optional fields out instead of sending null")
+        return data
+
+
+def _boolean(value: Any) -> Any:
+    """``true`` and ``false``, also as the text of an XML element or form field."""
+    if isinstance(value, str):
+        if value not in ("true", "false"):
+            raise ValueError("must be true or false")
+        return value == "true"
+    return value
+
+
+Boolean = Annotated[bool, BeforeValidator(_boolean)]
+
+
+class Category(ClassicModel):
     model_config = _xml("category")
 
     id: Int64 | None = Field(default=None, examples=[1])
     name: str | None = Field(default=None, examples=["Dogs"])
 
 
-class Tag(InputModel):
+class Tag(ClassicModel):
     model_config = _xml("tag")
 
     id: Int64 | None = None
@@ -69,7 +98,7 @@ PhotoUrl = Annotated[str, Field(json_schema_extra={"xml": {"name": XML_ITEMS["ph
 WRAPPED: Any = {"xml": {"wrapped": True}}
 
 
-class Pet(InputModel):
+class Pet(ClassicModel):
     model_config = _xml("pet")
 
     id: Int64 | None = Field(default=None, examples=[10])
@@ -80,17 +109,18 @@ class Pet(InputModel):
     status: PetStatus | None = Field(default=None, description="pet status in the store")
 
 
-class PetForm(InputModel):
-    """A pet sent as form fields: its flat fields only (category and tags need JSON or XML);
-    ``photoUrls`` repeated, absent meaning none."""
+class PetForm(ClassicModel):
+    """A pet sent as form fields: its flat fields only (category and tags need JSON or XML).
+    ``photoUrls`` may be repeated; it is left out of the document, where form encoding cannot
+    tell one URL from a string that is no array."""
 
     id: Int64 | None = None
     name: str
-    photo_urls: list[str] = Field(default_factory=list, alias="photoUrls")
+    photo_urls: SkipJsonSchema[list[str]] = Field(default_factory=list, alias="photoUrls")
     status: PetStatus | None = None
 
 
-class Order(InputModel):
+class Order(ClassicModel):
     model_config = _xml("order")
 
     id: Int64 | None = Field(default=None, examples=[10])
@@ -100,10 +130,10 @@ class Order(InputModel):
         default=None, alias="shipDate"
     )
     status: OrderStatus | None = Field(default=None, description="Order Status")
-    complete: bool | None = None
+    complete: Boolean | None = None
 
 
-class User(InputModel):
+class User(ClassicModel):
     """The username is the user's key (the paths name users by it), so it is required."""
 
     model_config = _xml("user")
@@ -120,7 +150,7 @@ class User(InputModel):
     )
 
 
-class ApiResponse(InputModel):
+class ApiResponse(ClassicModel):
     model_config = _xml("apiResponse")
 
     code: Int32 | None = None
@@ -128,10 +158,5 @@ class ApiResponse(InputModel):
     message: str | None = None
 
 
-def wire(model: InputModel) -> dict[str, Any]:
-    """The classic JSON form of a model: camelCase names, absent values left out."""
-    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
-COMPONENTS: tuple[type[InputModel], ...] = (Order, Category, User, Tag, Pet, ApiResponse)
-FORMS: tuple[type[InputModel], ...] = (PetForm,)
+COMPONENTS: tuple[type[ClassicModel], ...] = (Order, Category, User, Tag, Pet, ApiResponse)
+FORMS: tuple[type[ClassicModel], ...] = (PetForm,)

@@ -14,11 +14,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from petstore.classic import repository
 from petstore.classic.models import ClassicOrder, ClassicPet, ClassicSeeded, ClassicUser
-from petstore.classic.schemas import ORDER_STATUSES, ApiResponse, Order, Pet, PetStatus, User
+from petstore.classic.schemas import (
+    INT64_MAX,
+    ORDER_STATUSES,
+    ApiResponse,
+    Order,
+    Pet,
+    PetStatus,
+    User,
+)
 from petstore.classic.seed import seed_rows
 from petstore.core.errors import InvalidInput, NotFound
 from petstore.core.ids import as_utc, utcnow
@@ -49,14 +58,15 @@ async def ensure_seeded(sessionmaker: async_sessionmaker[AsyncSession], tenant: 
     if key in _seeded:
         return
     async with sessionmaker() as session:
-        if not await repository.is_seeded(session, tenant):
-            await _load_seed(session, tenant)
-            try:
+        await repository.begin_writing(session)
+        try:
+            if not await repository.is_seeded(session, tenant):
+                await _load_seed(session, tenant)
                 await session.commit()
-            except Exception:
-                await session.rollback()
-                if not await repository.is_seeded(session, tenant):
-                    raise
+        except IntegrityError:
+            await session.rollback()
+            if not await repository.is_seeded(session, tenant):
+                raise
     _seeded.add(key)
 
 
@@ -75,13 +85,16 @@ async def reset(session: AsyncSession, tenant: str) -> None:
 
 
 def pet_wire(row: ClassicPet) -> dict[str, Any]:
-    fields: dict[str, Any] = {"id": row.id, "name": row.name}
-    if row.category is not None:
-        fields["category"] = row.category
-    fields |= {"photoUrls": row.photo_urls, "tags": row.tags}
-    if row.status is not None:
-        fields["status"] = row.status
-    return fields
+    return _present(
+        {
+            "id": row.id,
+            "name": row.name,
+            "category": row.category,
+            "photoUrls": row.photo_urls,
+            "tags": row.tags,
+            "status": row.status,
+        }
+    )
 
 
 def _pet_row(tenant: str, ident: int, pet: Pet) -> ClassicPet:
@@ -97,8 +110,19 @@ def _pet_row(tenant: str, ident: int, pet: Pet) -> ClassicPet:
     )
 
 
+async def _free_id(
+    session: AsyncSession, kind: type[ClassicPet | ClassicOrder], tenant: str
+) -> int:
+    """One more than the tenant's highest id; past the largest int64 (someone chose it), a
+    random unused one, as the reference picks."""
+    ident = await repository.next_id(session, kind, tenant)
+    while ident > INT64_MAX or await repository.id_taken(session, kind, tenant, ident):
+        ident = secrets.randbelow(INT64_MAX) + 1
+    return ident
+
+
 async def add_pet(session: AsyncSession, tenant: str, pet: Pet) -> ClassicPet:
-    ident = pet.id if pet.id is not None else await repository.next_id(session, ClassicPet, tenant)
+    ident = pet.id if pet.id is not None else await _free_id(session, ClassicPet, tenant)
     row = _pet_row(tenant, ident, pet)
     await repository.save(session, row)
     return row
@@ -166,19 +190,23 @@ async def upload_image(
 # Store
 
 
+def _present(fields: dict[str, Any]) -> dict[str, Any]:
+    """The classic wire form leaves absent values out."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 def order_wire(row: ClassicOrder) -> dict[str, Any]:
-    moment = as_utc(row.ship_date) if row.ship_date is not None else None
-    order = Order.model_validate(
+    shipped = row.ship_date
+    return _present(
         {
             "id": row.id,
             "petId": row.pet_id,
             "quantity": row.quantity,
-            "shipDate": moment,
+            "shipDate": as_utc(shipped).isoformat().replace("+00:00", "Z") if shipped else None,
             "status": row.status,
             "complete": row.complete,
         }
     )
-    return order.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 async def inventory(session: AsyncSession, tenant: str) -> dict[str, int]:
@@ -188,9 +216,7 @@ async def inventory(session: AsyncSession, tenant: str) -> dict[str, int]:
 
 
 async def place_order(session: AsyncSession, tenant: str, order: Order) -> ClassicOrder:
-    ident = order.id
-    if ident is None:
-        ident = await repository.next_id(session, ClassicOrder, tenant)
+    ident = order.id if order.id is not None else await _free_id(session, ClassicOrder, tenant)
     row = ClassicOrder(
         tenant=tenant,
         id=ident,
@@ -219,7 +245,7 @@ async def delete_order(session: AsyncSession, tenant: str, ident: int) -> None:
 
 
 def user_wire(row: ClassicUser) -> dict[str, Any]:
-    user = User.model_validate(
+    return _present(
         {
             "id": row.id,
             "username": row.username,
@@ -231,7 +257,6 @@ def user_wire(row: ClassicUser) -> dict[str, Any]:
             "userStatus": row.user_status,
         }
     )
-    return user.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 async def create_user(session: AsyncSession, tenant: str, user: User) -> ClassicUser:

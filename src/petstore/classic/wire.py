@@ -102,7 +102,7 @@ async def read(request: Request, model: type[M], form: type[BaseModel] | None = 
         if kind == FORM:
             fields = await _form_fields(request)
             if form is not None:
-                fields = form.model_validate(fields).model_dump(by_alias=True)
+                fields = form.model_validate(fields).model_dump(by_alias=True, exclude_none=True)
             return model.model_validate(fields)
     except ValidationError as exc:
         if any(e["type"] == "json_invalid" for e in exc.errors()):

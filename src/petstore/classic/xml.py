@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element, ParseError, SubElement, tostring
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from petstore.classic.schemas import XML_ITEMS
+from petstore.classic.schemas import XML_ITEMS, XML_OBJECTS
 
 MEDIA_TYPE = "application/xml"
 
@@ -51,7 +51,7 @@ def encode(root: str, value: Any) -> bytes:
 def _read(element: Element) -> Any:
     if element.tag in XML_ITEMS:
         return [_read(child) for child in element]
-    if len(element):
+    if len(element) or element.tag in XML_OBJECTS:
         return {child.tag: _read(child) for child in element}
     return element.text or ""
 
