@@ -28,13 +28,13 @@ ORDER_STATUSES: tuple[OrderStatus, ...] = ("placed", "approved", "delivered")
 
 # Wrapped XML lists: the wrapper's element name (the field's) and each item's element name.
 XML_ITEMS = {"photoUrls": "photoUrl", "tags": "tag"}
-XML_ROOTS = {"Pet": "pet", "Category": "category", "Tag": "tag", "Order": "order"}
-XML_ROOTS |= {"User": "user", "ApiResponse": "apiResponse"}
-# Elements holding an object: empty, they are an object with no fields (not an empty string).
-XML_OBJECTS = frozenset(XML_ROOTS.values())
+# The XML names of the models: such an element, empty, is an object with no fields (not an
+# empty string). Filled in by ``_xml`` as the models below are declared.
+XML_OBJECTS: set[str] = set()
 
 
 def _xml(name: str) -> ConfigDict:
+    XML_OBJECTS.add(name)
     return ConfigDict(json_schema_extra={"xml": {"name": name}})
 
 

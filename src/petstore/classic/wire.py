@@ -38,13 +38,15 @@ class InvalidBodyError(Exception):
         self.error = error
 
 
-def _quality(accept: str, media: str) -> float:
-    """The q of the most specific range in ``accept`` that covers ``media`` (0: none)."""
+def _quality(accept: str, media: str, *, exact: bool = False) -> float:
+    """The q of the most specific range in ``accept`` that covers ``media`` (0: none); with
+    ``exact``, only a range naming ``media`` itself counts."""
     best, best_rank = 0.0, -1
     kind = media.split("/")[0]
+    ranks = {media: 2} if exact else {media: 2, f"{kind}/*": 1, "*/*": 0}
     for part in accept.split(","):
         name, *params = (p.strip() for p in part.split(";"))
-        rank = {media: 2, f"{kind}/*": 1, "*/*": 0}.get(name.lower(), -1)
+        rank = ranks.get(name.lower(), -1)
         if rank > best_rank:
             q = next((p[2:] for p in params if p.startswith("q=")), "1")
             try:
@@ -76,9 +78,7 @@ def error(
     request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
     """The reference's plain message, or an RFC 9457 problem if the client asks for one."""
-    if _quality(request.headers.get("accept", ""), PROBLEM_MEDIA_TYPE) > 0 and (
-        "problem+json" in request.headers.get("accept", "")
-    ):
+    if _quality(request.headers.get("accept", ""), PROBLEM_MEDIA_TYPE, exact=True) > 0:
         return render(request, Problem(status, message, headers=headers))
     response = text(message, status)
     response.headers.update(headers or {})
@@ -136,14 +136,17 @@ def _xml_body(body: bytes) -> Any:
         raise UnreadableBodyError(400, "Invalid input") from exc
 
 
+LIST_FIELDS = frozenset({"photoUrls"})  # the form fields that may be repeated
+
+
 async def _form_fields(request: Request) -> dict[str, Any]:
-    """Form fields by name; a repeated name (``photoUrls``) becomes a list."""
+    """Form fields by name: the last value of each, all of them for :data:`LIST_FIELDS`."""
     form = await request.form()
     fields: dict[str, Any] = {}
     for name in form:
         found = [v for v in form.getlist(name) if isinstance(v, str)]
-        fields[name] = found if len(found) > 1 or name in LIST_FIELDS else found[0]
+        if name in LIST_FIELDS:
+            fields[name] = found
+        elif found:
+            fields[name] = found[-1]
     return fields
-
-
-LIST_FIELDS = frozenset({"photoUrls"})
