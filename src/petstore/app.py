@@ -20,6 +20,8 @@ from petstore.auth import routes as auth_routes
 from petstore.auth.dependencies import rate_limit_key, verified_claims
 from petstore.auth.tokens import TokenClaims
 from petstore.chat import routes as chat_routes
+from petstore.classic.door import classic_app
+from petstore.classic.openapi import BASE_PATH as CLASSIC_PATH
 from petstore.container import Container, build_container
 from petstore.core import metrics
 from petstore.core.container import STATE_KEY
@@ -170,6 +172,7 @@ def include_rest_door(app: FastAPI, container: Container) -> None:
         if isinstance(r, APIRoute) and r.include_in_schema
     ]
     install_docs(app)
+    app.mount(CLASSIC_PATH, classic_app(container), name="classic")
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -28,6 +28,8 @@ user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 client_app = typer.Typer(help="Manage OAuth 2.0 clients.", no_args_is_help=True)
 app.add_typer(client_app, name="client")
+classic_app = typer.Typer(help="The Classic Petstore API (/api/v3).", no_args_is_help=True)
+app.add_typer(classic_app, name="classic")
 
 DEMO_PET_COUNT = 64
 WORKER_HEALTHCHECK_SECONDS = 30
@@ -325,6 +327,25 @@ def client_delete(
         typer.echo(f"no client {client_id!r} in this tenant", err=True)
         raise typer.Exit(1)
     typer.echo(f"deleted {client_id}")
+
+
+@classic_app.command("reset")
+def classic_reset(tenant: TenantOption = SHARED_POOL) -> None:
+    """Put a tenant's classic store back to the reference's seed (its pets, orders and users
+    are forgotten), as the public classic server is reset."""
+    from petstore.classic import service
+
+    settings = Settings()
+
+    async def reset() -> None:
+        engine = create_engine(settings)
+        async with create_sessionmaker(engine)() as session:
+            await service.reset(session, tenant)
+            await session.commit()
+        await engine.dispose()
+
+    asyncio.run(reset())
+    typer.echo(f"classic store of {'tenant ' + tenant if tenant else 'the shared pool'} reset")
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def import_all_models() -> None:
     import petstore.auth.models
+    import petstore.classic.models
     import petstore.core.idempotency
     import petstore.core.outbox
     import petstore.core.secrets

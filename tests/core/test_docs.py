@@ -18,7 +18,7 @@ def directives(response: httpx.Response) -> dict[str, str]:
     return {name: value for name, _, value in parts}
 
 
-@pytest.mark.parametrize("path", ["/v1/docs", "/v1/docs/oauth2-redirect"])
+@pytest.mark.parametrize("path", ["/v1/docs", "/v1/docs/oauth2-redirect", "/api/v3/docs"])
 async def test_docs_pages_have_a_strict_csp_and_refuse_framing(
     client: httpx.AsyncClient, path: str
 ) -> None:

@@ -14,7 +14,7 @@ from starlette.types import Scope
 from petstore.auth import service
 from petstore.auth.principal import Principal
 from petstore.auth.scopes import ALL_SCOPES, Role
-from petstore.auth.tokens import InvalidToken, TokenClaims, TokenService
+from petstore.auth.tokens import InvalidToken, TokenClaims, TokenService, bearer_value
 from petstore.container import container_of
 from petstore.core.database import SessionDep
 from petstore.core.problems import forbidden, unauthorized
@@ -22,15 +22,6 @@ from petstore.core.tenancy import TenantDep
 
 _CLAIMS_KEY = "petstore.token_claims"
 _UNSET = object()
-
-
-def bearer_value(authorization: str | None) -> str | None:
-    if not authorization:
-        return None
-    scheme, _, value = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        return None
-    return value.strip()
 
 
 def verified_claims(scope: Scope, tokens: TokenService) -> TokenClaims | InvalidToken | None:

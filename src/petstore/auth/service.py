@@ -24,7 +24,7 @@ from petstore.auth.passwords import Passwords
 from petstore.auth.principal import Principal
 from petstore.auth.repository import TokenHolder
 from petstore.auth.scopes import Role, grantable
-from petstore.auth.tokens import IssuedToken, TokenService
+from petstore.auth.tokens import InvalidToken, IssuedToken, TokenService, bearer_value
 from petstore.core.ids import as_utc, new_id, utcnow
 from petstore.core.metrics import rate_limited
 from petstore.core.problems import Problem, unauthorized
@@ -318,6 +318,24 @@ async def is_revoked(session: AsyncSession, jti: str, client_id: str | None = No
     if client_id is None:
         return False
     return not await repository.client_exists(session, client_id)
+
+
+async def authorization_grants(
+    session: AsyncSession, tokens: TokenService, authorization: str | None, tenant: str, scope: str
+) -> bool:
+    """Whether an ``Authorization`` header carries a live access token of ``tenant`` that holds
+    ``scope``: the same verification as the REST door's, for doors that only need a yes or no
+    (the classic API's "writes require a token" setting)."""
+    token = bearer_value(authorization)
+    if token is None:
+        return False
+    try:
+        claims = tokens.verify(token)
+    except InvalidToken:
+        return False
+    if claims.tenant != tenant or await is_revoked(session, claims.jti, claims.client_id):
+        return False
+    return scope in claims.scopes
 
 
 async def sandbox_demo_user(session: AsyncSession, passwords: Passwords, tenant: str) -> User:

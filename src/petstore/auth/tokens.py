@@ -22,6 +22,16 @@ from petstore.core.settings import Settings
 LEEWAY_SECONDS = 5
 
 
+def bearer_value(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, ``None`` for any other."""
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
 class InvalidToken(Exception):  # noqa: N818
     """The bearer value is not a token this server issued, or no longer valid."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import fastapi_offline
 import yaml
@@ -51,6 +52,35 @@ def with_policy(page: HTMLResponse, policy: str) -> HTMLResponse:
     return HTMLResponse(html, status_code=page.status_code, headers=headers)
 
 
+def swagger_ui(
+    request: Request, openapi_path: str, title: str, init_oauth: dict[str, Any] | None = None
+) -> HTMLResponse:
+    """Swagger UI for the document at ``openapi_path``, from this server's assets, with the
+    docs' CSP (any API this server documents gets the same page: the classic one too).
+    ``openapi_path`` is from the server's root: a mounted API's page names its full path."""
+    root = request.scope.get("app_root_path", request.scope.get("root_path", ""))
+    page = get_swagger_ui_html(
+        openapi_url=f"{root}{openapi_path}",
+        title=title,
+        oauth2_redirect_url=f"{root}{OAUTH_REDIRECT_PATH}",
+        swagger_js_url=f"{root}{ASSETS_PATH}/swagger-ui-bundle.js",
+        swagger_css_url=f"{root}{ASSETS_PATH}/swagger-ui.css",
+        swagger_favicon_url=f"{root}{ASSETS_PATH}/favicon.png",
+        swagger_ui_parameters={
+            "persistAuthorization": True,
+            "tryItOutEnabled": True,
+            "validatorUrl": None,
+        },
+        init_oauth=init_oauth,
+    )
+    return with_policy(page, DOCS_POLICY)
+
+
+def yaml_response(document: dict[str, Any]) -> Response:
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    return Response(text, media_type="application/yaml")
+
+
 def install_docs(app: FastAPI) -> None:
     app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="docs-assets")
     router = APIRouter(include_in_schema=False)
@@ -61,27 +91,16 @@ def install_docs(app: FastAPI) -> None:
 
     @router.get("/v1/openapi.yaml")
     async def openapi_yaml() -> Response:
-        text = yaml.safe_dump(app.openapi(), sort_keys=False, allow_unicode=True)
-        return Response(text, media_type="application/yaml")
+        return yaml_response(app.openapi())
 
     @router.get(DOCS_PATH)
     async def docs(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
-        page = get_swagger_ui_html(
-            openapi_url=f"{root}/v1/openapi.json",
-            title="Modern Petstore API - docs",
-            oauth2_redirect_url=f"{root}{OAUTH_REDIRECT_PATH}",
-            swagger_js_url=f"{root}{ASSETS_PATH}/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}{ASSETS_PATH}/swagger-ui.css",
-            swagger_favicon_url=f"{root}{ASSETS_PATH}/favicon.png",
-            swagger_ui_parameters={
-                "persistAuthorization": True,
-                "tryItOutEnabled": True,
-                "validatorUrl": None,
-            },
-            init_oauth={"usePkceWithAuthorizationCodeGrant": True, "clientId": "petstore-docs"},
+        return swagger_ui(
+            request,
+            "/v1/openapi.json",
+            "Modern Petstore API - docs",
+            {"usePkceWithAuthorizationCodeGrant": True, "clientId": "petstore-docs"},
         )
-        return with_policy(page, DOCS_POLICY)
 
     @router.get(OAUTH_REDIRECT_PATH)
     async def oauth_redirect() -> HTMLResponse:

@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     chat_model: str = "pet-advisor"
     chat_timeout_seconds: float = Field(default=30.0, gt=0)
 
+    # The Classic Petstore API (/api/v3) is as open as the public reference by default; set, its
+    # writes need a bearer token of the tenant (write:pets, write:orders or write:user).
+    classic_writes_require_token: bool = False
+
     # Serve repeated public pet reads from memory while the SQLite database is unchanged.
     read_cache: bool = True
 
