@@ -1,11 +1,8 @@
 """the Classic Petstore API's own tables
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-02
-
-Chained after 0010; 0011 and 0012 are being written on other branches, so this file is named
-for its feature and is re-chained when they are merged.
 """
 
 from collections.abc import Sequence
@@ -14,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
