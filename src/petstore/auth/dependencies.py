@@ -62,10 +62,10 @@ async def _principal(
     if isinstance(claims, TokenClaims):
         if await service.is_revoked(session, claims.jti, claims.client_id):
             if not sandbox:
-                raise unauthorized("The access token has been revoked.")
+                raise unauthorized(service.REVOKED_TOKEN)
         elif claims.tenant != tenant:
             if not sandbox:
-                raise forbidden("The access token was issued for another tenant.")
+                raise forbidden(service.OTHER_TENANT)
         else:
             scopes = ALL_SCOPES if sandbox else claims.scopes
             return Principal(
@@ -79,7 +79,7 @@ async def _principal(
                 client_id=claims.client_id,
             )
     elif isinstance(claims, InvalidToken) and not sandbox:
-        raise unauthorized("The access token is invalid or has expired.")
+        raise unauthorized(service.INVALID_TOKEN)
     elif claims is None and has_authorization_header(request) and not sandbox:
         raise unauthorized("The Authorization header must be 'Bearer <token>'.")
     if sandbox and (claims is not None or has_authorization_header(request) or sandbox_anonymous):
@@ -115,9 +115,9 @@ class RequireScopes:
         )
         if principal is None:
             raise unauthorized()
-        missing = self.scopes - principal.scopes
-        if missing:
-            raise forbidden(f"This operation needs the scope(s): {' '.join(sorted(missing))}.")
+        shortfall = service.missing_scopes(self.scopes, principal.scopes)
+        if shortfall is not None:
+            raise forbidden(shortfall)
         if self.staff_only and not principal.is_staff:
             raise forbidden("This operation is for staff only.")
         return principal

@@ -24,7 +24,8 @@ from petstore.auth.passwords import Passwords
 from petstore.auth.principal import Principal
 from petstore.auth.repository import TokenHolder
 from petstore.auth.scopes import Role, grantable
-from petstore.auth.tokens import InvalidToken, IssuedToken, TokenService, bearer_value
+from petstore.auth.tokens import InvalidToken, IssuedToken, TokenClaims, TokenService, bearer_value
+from petstore.core import errors
 from petstore.core.ids import as_utc, new_id, utcnow
 from petstore.core.metrics import rate_limited
 from petstore.core.problems import Problem, unauthorized
@@ -320,22 +321,39 @@ async def is_revoked(session: AsyncSession, jti: str, client_id: str | None = No
     return not await repository.client_exists(session, client_id)
 
 
-async def authorization_grants(
+# The refusals' one wording, for every door (not secrets, whatever the linter suspects).
+INVALID_TOKEN = "The access token is invalid or has expired."  # noqa: S105
+REVOKED_TOKEN = "The access token has been revoked."  # noqa: S105
+OTHER_TENANT = "The access token was issued for another tenant."
+
+
+def missing_scopes(needed: frozenset[str], held: frozenset[str]) -> str | None:
+    """Why a token falls short of ``needed`` (the one wording of every door), or ``None``."""
+    missing = needed - held
+    return f"This operation needs the scope(s): {' '.join(sorted(missing))}." if missing else None
+
+
+async def authorize_bearer(
     session: AsyncSession, tokens: TokenService, authorization: str | None, tenant: str, scope: str
-) -> bool:
-    """Whether an ``Authorization`` header carries a live access token of ``tenant`` that holds
-    ``scope``: the same verification as the REST door's, for doors that only need a yes or no
-    (the classic API's "writes require a token" setting)."""
+) -> TokenClaims:
+    """The claims of an ``Authorization`` header's live access token of ``tenant`` holding
+    ``scope``, with the REST door's verdicts (401 no, bad or revoked token; 403 another tenant
+    or a missing scope), for doors that have no FastAPI dependencies of the REST door's."""
     token = bearer_value(authorization)
     if token is None:
-        return False
+        raise errors.unauthorized()
     try:
         claims = tokens.verify(token)
     except InvalidToken:
-        return False
-    if claims.tenant != tenant or await is_revoked(session, claims.jti, claims.client_id):
-        return False
-    return scope in claims.scopes
+        raise errors.unauthorized(INVALID_TOKEN) from None
+    if await is_revoked(session, claims.jti, claims.client_id):
+        raise errors.unauthorized(REVOKED_TOKEN)
+    if claims.tenant != tenant:
+        raise errors.forbidden(OTHER_TENANT)
+    shortfall = missing_scopes(frozenset({scope}), claims.scopes)
+    if shortfall is not None:
+        raise errors.forbidden(shortfall)
+    return claims
 
 
 async def sandbox_demo_user(session: AsyncSession, passwords: Passwords, tenant: str) -> User:

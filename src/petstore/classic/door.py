@@ -72,8 +72,10 @@ def install_error_rendering(app: FastAPI) -> None:
 
     async def on_domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, errors.DomainError)
-        invalid = isinstance(exc, errors.InvalidInput)
-        return error(request, 400 if invalid else from_domain_error(exc).status, exc.detail)
+        if isinstance(exc, errors.InvalidInput):
+            return error(request, 400, exc.detail)
+        problem = from_domain_error(exc)
+        return error(request, problem.status, exc.detail, problem.headers)
 
     async def on_problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Problem)

@@ -22,7 +22,6 @@ from petstore.classic.wire import error, read, read_json_list, reply, text
 from petstore.container import ContainerDep
 from petstore.core.database import SessionDep
 from petstore.core.ids import rfc3339
-from petstore.core.problems import Problem
 from petstore.core.responses import JsonResponse
 from petstore.core.routing import reserve_path
 from petstore.core.tenancy import TenantDep
@@ -65,8 +64,9 @@ Store = TenantDep
 
 
 class TokenFor:
-    """With PETSTORE_CLASSIC_WRITES_REQUIRE_TOKEN, a write needs a bearer token of the tenant
-    holding ``scope``; by default the classic API is as open as the reference's sandbox."""
+    """With PETSTORE_CLASSIC_WRITES_REQUIRE_TOKEN, a write needs what the REST door would ask
+    for it (a live bearer token of the tenant, else 401; holding ``scope``, else 403); by
+    default the classic API is as open as the reference's sandbox."""
 
     def __init__(self, scope: str) -> None:
         self.scope = scope
@@ -74,12 +74,11 @@ class TokenFor:
     async def __call__(
         self, request: Request, container: ContainerDep, session: SessionDep, tenant: Store
     ) -> str:
-        if container.settings.classic_writes_require_token and not (
-            await auth.authorization_grants(
-                session, container.tokens, request.headers.get("authorization"), tenant, self.scope
+        if container.settings.classic_writes_require_token:
+            authorization = request.headers.get("authorization")
+            await auth.authorize_bearer(
+                session, container.tokens, authorization, tenant, self.scope
             )
-        ):
-            raise Problem(401, "Unauthorized", headers={"WWW-Authenticate": "Bearer"})
         return tenant
 
 
@@ -91,7 +90,10 @@ OrderId = Annotated[Int64, Path(alias="orderId", description="The order's id")]
 Username = Annotated[str, Path(min_length=1, description="The user's username")]
 PET = ref("Pet")
 PET_WRITE = security("petstore_auth")
-UNAUTHORIZED = {401: "Unauthorized (only with PETSTORE_CLASSIC_WRITES_REQUIRE_TOKEN)"}
+UNAUTHORIZED = {
+    401: "Unauthorized (only with PETSTORE_CLASSIC_WRITES_REQUIRE_TOKEN)",
+    403: "The token lacks the scope or is another tenant's (only with that setting)",
+}
 PET_ERRORS = {400: INVALID_ID, 404: service.PET_NOT_FOUND}
 
 
