@@ -45,6 +45,8 @@ async def test_requests_are_counted_by_route_template(
         ("PATCH", "/v1/pets", {}, "/v1/pets", 405),
         ("BREW", f"/v1/pets/{pet_id}", {}, "/v1/pets/{id}", 405),
         ("GET", f"/v1/nothing/{unknown}", {}, metrics.UNMATCHED, 404),
+        # A route of the mounted classic API is named with its mount's prefix.
+        ("GET", "/api/v3/pet/1", {}, "/api/v3/pet/{petId}", 200),
         # Answered before routing: 413 by the body limit, still named by its route.
         ("POST", "/v1/pets", {"content": b"x" * 2_000_000}, "/v1/pets", 413),
     ]

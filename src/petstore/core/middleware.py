@@ -52,7 +52,13 @@ def route_template(scope: Scope) -> str | None:
     path = getattr(route, "path", None)
     if isinstance(route, Mount):
         return f"{path}/{{path}}"
-    return path if isinstance(path, str) else None
+    if not isinstance(path, str):
+        return None
+    # A route of a mounted app (the classic API) is relative to its mount: put the prefix back.
+    if "app_root_path" not in scope:  # set by a Mount only
+        return path
+    mounted_at = str(scope.get("root_path", "")).removeprefix(str(scope["app_root_path"]))
+    return f"{mounted_at}{path}"
 
 
 ScopeLabel = Callable[[Scope], str | None]
