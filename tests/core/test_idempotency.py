@@ -12,14 +12,17 @@ validation) and answers of 500 and above release the key, so the client may retr
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 
 import httpx
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.routing import Route
 
 from petstore.app import NO_IDEMPOTENCY_PATHS, ROUTERS
-from petstore.core.idempotency import is_guarded
+from petstore.core.idempotency import is_guarded, secret_fields
 from petstore.core.routing import PetstoreRoute
 from tests.support.accounts import PASSWORD, Account, AccountFactory, bearer, login
 from tests.support.pets import PET
@@ -250,3 +253,42 @@ async def test_simultaneous_requests_with_one_key_create_one_pet(
     assert later.status_code == 201
     assert later.headers["idempotent-replayed"] == "true"
     assert later.json()["id"] == created[0].json()["id"]
+
+
+SECRET_NAME = re.compile(r"secret|token|password|api_?key", re.IGNORECASE)
+
+
+def test_every_secret_in_a_keyed_answer_is_kept_out_of_the_store(app: FastAPI) -> None:
+    """A field named like a credential in the answer of a keyed POST must be marked
+    ``OneTimeSecret`` (the stored copy then holds ``null``), or the path must be exempt from
+    idempotency (the token endpoints are)."""
+    routes = [*(r for router in ROUTERS for r in router.routes), *app.router.routes]
+    unmarked = [
+        f"{route.path} {name}"
+        for route in routes
+        if isinstance(route, APIRoute)
+        and "POST" in (route.methods or ())
+        and route.path not in NO_IDEMPOTENCY_PATHS
+        and isinstance(route.response_model, type)
+        and issubclass(route.response_model, BaseModel)
+        for name, field in route.response_model.model_fields.items()
+        if SECRET_NAME.search(field.alias or name)
+        and (field.alias or name) not in secret_fields(route.response_model)
+    ]
+    assert unmarked == []
+    marked = {r.path for r in routes if isinstance(r, APIRoute) and secret_fields(r.response_model)}
+    assert {"/v1/webhooks", "/v1/webhooks/{id}/rotate-secret", "/v1/oauth/clients"} <= marked
+
+
+async def test_the_contract_names_the_redacted_replays(client: httpx.AsyncClient) -> None:
+    doc = (await client.get("/v1/openapi.json")).json()
+    assert "Idempotent-Redacted" in doc["components"]["headers"]
+    for path, status in (
+        ("/v1/webhooks", "201"),
+        ("/v1/webhooks/{id}/rotate-secret", "200"),
+        ("/v1/oauth/clients", "201"),
+    ):
+        headers = doc["paths"][path]["post"]["responses"][status]["headers"]
+        assert "Idempotent-Redacted" in headers, path
+    pets = doc["paths"]["/v1/pets"]["post"]["responses"]["201"]["headers"]
+    assert "Idempotent-Redacted" not in pets

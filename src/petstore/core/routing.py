@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from petstore.core.idempotency.guard import guarded
+from petstore.core.idempotency.guard import guarded, secret_fields
 from petstore.core.problems import MalformedJson
 
 
@@ -35,7 +35,7 @@ class PetstoreRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if "POST" in (kwargs.get("methods") or ()):
-            endpoint = guarded(endpoint)
+            endpoint = guarded(endpoint, secret_fields(kwargs.get("response_model")))
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -2,12 +2,14 @@
 POST endpoint where a retry is answered (:mod:`.guard`), its table (:mod:`.models`) and its
 queries (:mod:`.repository`)."""
 
-from petstore.core.idempotency.guard import is_guarded
+from petstore.core.idempotency.guard import OneTimeSecret, is_guarded, secret_fields
 from petstore.core.idempotency.middleware import IdempotencyMiddleware
 from petstore.core.idempotency.models import IdempotencyKey
 
 __all__ = [
     "IdempotencyKey",
     "IdempotencyMiddleware",
+    "OneTimeSecret",
     "is_guarded",
+    "secret_fields",
 ]

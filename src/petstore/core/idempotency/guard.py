@@ -7,7 +7,8 @@ have passed. A stored answer is replayed from here and nowhere else, so a retry 
 same rules as the first request, in the one place that states them, and a token revoked since
 (logout), expired or short of the operation's scopes gets the route's own 401 or 403 instead of
 the stored body (as Stripe authenticates a retry before it answers from its store). It also
-tells the middleware that the operation began: only then is its answer worth storing.
+tells the middleware that the operation began (only then is its answer worth storing) and
+which fields of the answer hold a one-time secret, which the stored copy must not keep.
 """
 
 from __future__ import annotations
@@ -20,9 +21,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from petstore.core.idempotency.models import IdempotencyKey
 
 _GUARD_MARK = "__petstore_idempotency_guard__"
+
+
+class OneTimeSecret:
+    """Marks a response field that carries a secret shown once (``Annotated[str | None,
+    OneTimeSecret()]``): the stored copy of the answer holds ``null`` in its place."""
 
 
 @dataclass
@@ -32,6 +40,7 @@ class Attempt:
 
     stored: IdempotencyKey | None = None
     began: bool = False
+    secret_fields: frozenset[str] = frozenset()
 
 
 class ReplayStored(Exception):  # noqa: N818 - a signal, not an error
@@ -52,10 +61,21 @@ def attempting(attempt: Attempt) -> Iterator[None]:
         _ATTEMPT.reset(token)
 
 
+def secret_fields(response_model: Any) -> frozenset[str]:
+    """The names of the fields of ``response_model`` marked :class:`OneTimeSecret`."""
+    if not (isinstance(response_model, type) and issubclass(response_model, BaseModel)):
+        return frozenset()
+    return frozenset(
+        field.alias or name
+        for name, field in response_model.model_fields.items()
+        if any(isinstance(meta, OneTimeSecret) for meta in field.metadata)
+    )
+
+
 Endpoint = Callable[..., Awaitable[Any]]
 
 
-def guarded(endpoint: Endpoint) -> Endpoint:
+def guarded(endpoint: Endpoint, secrets: frozenset[str] = frozenset()) -> Endpoint:
     """``endpoint`` behind the guard; its signature (what FastAPI reads) is unchanged."""
     if not inspect.iscoroutinefunction(endpoint):
         raise TypeError(f"{endpoint.__qualname__}: POST endpoints must be async functions")
@@ -67,6 +87,7 @@ def guarded(endpoint: Endpoint) -> Endpoint:
             if attempt.stored is not None:
                 raise ReplayStored
             attempt.began = True
+            attempt.secret_fields = secrets
         return await endpoint(*args, **kwargs)
 
     setattr(guard, _GUARD_MARK, True)

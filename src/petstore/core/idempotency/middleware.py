@@ -8,7 +8,9 @@ A retry is not answered here but at the operation's guard (:mod:`.guard`), once 
 authentication, scope and validation checks have passed again. Only the answers of an
 operation that began are stored (its 4xx included); an answer the route's checks gave (401,
 403, 400, 422 before the operation ran) and answers with status ≥ 500 release the key, so the
-client may correct the request or retry it.
+client may correct the request or retry it. One-time secrets in an answer (fields marked
+:class:`~.guard.OneTimeSecret`) are never stored: the replay carries ``null`` in their place and
+names them in ``Idempotent-Redacted``.
 
 The key is reserved in its own committed transaction before the request runs, so two processes
 sharing a database agree on who owns it.
@@ -40,6 +42,7 @@ from petstore.core.problems import Problem, problem_response
 logger = logging.getLogger("petstore.idempotency")
 
 _REPLAYED_HEADERS = {"content-type", "location", "etag", "link", "cache-control"}
+REDACTED_HEADER = "idempotent-redacted"
 
 
 OwnerFunc = Callable[[Scope], Awaitable[str]]
@@ -200,10 +203,9 @@ class IdempotencyMiddleware:
     async def _complete(
         self, maker: async_sessionmaker[AsyncSession], row_id: uuid.UUID, captured: _Captured
     ) -> None:
+        headers, body = captured.stored_copy()
         async with maker() as session:
-            await repository.store_response(
-                session, row_id, captured.status, captured.headers, b"".join(captured.chunks)
-            )
+            await repository.store_response(session, row_id, captured.status, headers, body)
             await session.commit()
 
 
@@ -225,6 +227,37 @@ class _Captured:
             ]
         elif message["type"] == "http.response.body":
             self.chunks.append(message.get("body", b""))
+
+    def stored_copy(self) -> tuple[list[list[str]], bytes]:
+        """What may be kept of the answer: a one-time secret (a webhook's signing secret, an
+        OAuth client's secret) is shown once, to the first answer, and never written down
+        here; the replay carries ``null`` instead and names the fields in
+        ``Idempotent-Redacted``. Encrypting the copy was the alternative; the key would have
+        to live outside the database, which by default holds every key the server has."""
+        body = b"".join(self.chunks)
+        redacted, body = _without_secrets(body, self.attempt.secret_fields)
+        if not redacted:
+            return self.headers, body
+        # The ETag named the answer as sent; the copy is another representation.
+        headers = [h for h in self.headers if h[0].lower() != "etag"]
+        return [*headers, [REDACTED_HEADER, ", ".join(redacted)]], body
+
+
+def _without_secrets(body: bytes, fields: frozenset[str]) -> tuple[list[str], bytes]:
+    """``body`` with each of ``fields`` (top-level JSON members) that holds a value set to
+    ``null``; the names of those it changed."""
+    if not fields:
+        return [], body
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return [], body
+    if not isinstance(document, dict):
+        return [], body
+    redacted = sorted(name for name in fields if document.get(name) is not None)
+    for name in redacted:
+        document[name] = None
+    return redacted, orjson.dumps(document) if redacted else body
 
 
 def _buffered(body: bytes, receive: Receive) -> Receive:
