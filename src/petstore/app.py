@@ -30,6 +30,7 @@ from petstore.core.health import database_check, install_readiness, redis_check
 from petstore.core.idempotency import IdempotencyMiddleware
 from petstore.core.middleware import (
     BodyLimitMiddleware,
+    BodyReadTimeoutMiddleware,
     DatabaseUnavailableMiddleware,
     RequestContextMiddleware,
     UrlLengthMiddleware,
@@ -237,6 +238,12 @@ def add_middleware(app: FastAPI, container: Container) -> None:
         upload_max_bytes=settings.max_image_bytes + MULTIPART_OVERHEAD,
         upload_paths=UPLOAD_PATH,
         max_bytes=settings.max_json_body_bytes,
+        problem_base=settings.problem_base,
+    )
+    # Outside every layer that reads the body (the size limit, idempotency, the routes).
+    app.add_middleware(
+        BodyReadTimeoutMiddleware,
+        timeout_seconds=settings.body_read_timeout_seconds,
         problem_base=settings.problem_base,
     )
     app.add_middleware(

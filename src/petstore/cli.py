@@ -54,7 +54,11 @@ async def _seed(settings: Settings, pets: int, tenant: str, with_staff: bool) ->
         else:
             await seed_pets(session, tenant, pets)
             photos = await seed_photos(
-                session, sessionmaker, LocalStorage(settings.media_dir), tenant
+                session,
+                sessionmaker,
+                LocalStorage(settings.media_dir),
+                tenant,
+                max_pixels=settings.max_image_pixels,
             )
             typer.echo(f"seeded {pets} demo pets, {photos} with a photo")
         if with_staff and await users.get_by_username(session, tenant, DEMO_STAFF_USERNAME) is None:

@@ -25,6 +25,7 @@ from fastapi.routing import APIRoute
 from petstore import __version__
 from petstore.auth.dependencies import RequireScopes
 from petstore.auth.scopes import SCOPE_DESCRIPTIONS
+from petstore.core.idempotency import secret_fields
 from petstore.core.openapi_links import add_links
 from petstore.core.openapi_meta import problem_response_doc
 from petstore.core.settings import Settings
@@ -109,6 +110,13 @@ RESPONSE_HEADERS: dict[str, Any] = {
         "description": "`true` when this is the stored answer to an earlier request.",
         "schema": {"type": "string"},
     },
+    "Idempotent-Redacted": {
+        "description": (
+            "On a replay: the fields that held a secret shown only in the first answer, now "
+            "`null` (comma-separated)."
+        ),
+        "schema": {"type": "string"},
+    },
 }
 
 IDEMPOTENCY_PARAMETER: dict[str, Any] = {
@@ -116,7 +124,10 @@ IDEMPOTENCY_PARAMETER: dict[str, Any] = {
     "in": "header",
     "required": False,
     "description": (
-        "Makes a retried POST safe: the same key and body replay the first answer for 24 h."
+        "Makes a retried POST safe: the same key and body replay the first answer for 24 h, "
+        "once the caller passes the operation's auth checks again. A secret shown once (a "
+        "webhook's `secret`, an OAuth client's `clientSecret`) is `null` in a replay, named "
+        "in its `Idempotent-Redacted` header."
     ),
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
@@ -236,6 +247,17 @@ def _security_schemes(settings: Settings) -> dict[str, Any]:
     }
 
 
+def _document_redactions(doc: dict[str, Any], api_routes: Sequence[APIRoute]) -> None:
+    """``Idempotent-Redacted`` on the success answers of the POSTs that show a secret once."""
+    for route in api_routes:
+        if "POST" in (route.methods or ()) and secret_fields(route.response_model):
+            op = doc["paths"][route.path_format]["post"]
+            for status in ("200", "201"):
+                if status in op["responses"]:
+                    headers = op["responses"][status].setdefault("headers", {})
+                    headers["Idempotent-Redacted"] = _header_ref("Idempotent-Redacted")
+
+
 def build_openapi(
     app: FastAPI, settings: Settings, api_routes: Sequence[APIRoute]
 ) -> dict[str, Any]:
@@ -279,5 +301,6 @@ def build_openapi(
         for method, op in item.items():
             if method in HTTP_METHODS:
                 _finish_operation(op, method, scopes_by_op.get((path, method)))
+    _document_redactions(doc, api_routes)
     add_links(doc)
     return doc

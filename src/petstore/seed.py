@@ -72,10 +72,14 @@ async def seed_photos(
     storage: ImageStorage,
     tenant: str,
     how_many: int = DEMO_PHOTOS,
+    *,
+    max_pixels: int,
 ) -> int:
     """Give the first pets of the catalog a picture drawn by :mod:`petstore.images.demo`."""
     pets = await repository.first_created(session, tenant, how_many)
     for pet in pets:
         picture = draw_pet(pet.name, pet.species)
-        await images.add_image(session, sessionmaker, storage, pet, picture, None, base="")
+        await images.add_image(
+            session, sessionmaker, storage, pet, picture, None, base="", max_pixels=max_pixels
+        )
     return len(pets)

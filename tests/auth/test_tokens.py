@@ -18,9 +18,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from fastapi import FastAPI
 
-from petstore.auth.keys import KeyPair
 from petstore.container import container_of
 from tests.support.accounts import Account
+from tests.support.tokens import expire, sign, signer, unverified_claims
 
 PRIVATE_JWK_MEMBERS = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
 
@@ -31,27 +31,6 @@ def b64url(data: bytes) -> str:
 
 def b64url_json(value: dict[str, Any]) -> str:
     return b64url(json.dumps(value, separators=(",", ":")).encode())
-
-
-def unverified_claims(token: str) -> dict[str, Any]:
-    claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
-    return claims
-
-
-def signer(app: FastAPI) -> KeyPair:
-    pair: KeyPair = container_of(app).keys.signing_key
-    return pair
-
-
-def sign(app: FastAPI, claims: dict[str, Any], headers: dict[str, Any] | None = None) -> str:
-    """Sign with the server's real private key (what only the server can do)."""
-    pair = signer(app)
-    return jwt.encode(
-        claims,
-        pair.private_key,
-        algorithm="RS256",
-        headers={"kid": pair.kid} if headers is None else headers,
-    )
 
 
 async def status_of(client: httpx.AsyncClient, token: str) -> int:
@@ -73,18 +52,13 @@ async def test_re_signing_the_same_claims_works(
     assert await status_of(client, sign(app, unverified_claims(user.token))) == 200
 
 
-def _expired(c: dict[str, Any]) -> None:
-    now = int(time.time())
-    c.update(iat=now - 7200, nbf=now - 7200, exp=now - 60)
-
-
 def _not_yet_valid(c: dict[str, Any]) -> None:
     c["nbf"] = int(time.time()) + 600
 
 
 ClaimChange = Callable[[dict[str, Any]], None]
 CLAIM_CHANGES: dict[str, ClaimChange] = {
-    "expired": _expired,
+    "expired": expire,
     "not-yet-valid": _not_yet_valid,
     "wrong-aud": lambda c: c.update(aud="someone-else"),
     "wrong-iss": lambda c: c.update(iss="https://evil.example"),

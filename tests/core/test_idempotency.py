@@ -1,22 +1,33 @@
 """``Idempotency-Key`` on POST, through HTTP on every database.
 
-What the middleware does (``core/idempotency.py``): the key is reserved per caller (tenant +
-user id, else client IP) before the request runs; every answer below 500 is stored and
-replayed for the same key and the same request, 4xx answers included, so a key that met a
-validation error stays bound to that failed request (a corrected body needs a new key).
-Answers of 500 and above release the key so the client may retry.
+What the middleware does (``core/idempotency/``): the key is reserved per caller (tenant +
+user id, else client IP) before the request runs. The stored answer is replayed only where the
+operation itself would run again: after the route's authentication, scope checks and request
+validation have passed, so a revoked or expired token, a token without the scopes, or another
+caller never sees it. Only the answers of an operation that began are stored (4xx it gave
+included); an answer given before it began (401, 403 from the auth check, 400/422 from request
+validation) and answers of 500 and above release the key, so the client may retry with it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 
 import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from starlette.routing import Route
 
-from tests.support.accounts import Account, AccountFactory
+from petstore.app import NO_IDEMPOTENCY_PATHS, ROUTERS
+from petstore.core.idempotency import is_guarded, secret_fields
+from petstore.core.routing import PetstoreRoute
+from tests.support.accounts import PASSWORD, Account, AccountFactory, bearer, login
 from tests.support.pets import PET
 from tests.support.problems import assert_problem
+from tests.support.tokens import expire, sign, unverified_claims
 
 
 def keyed(account: Account, key: str) -> dict[str, str]:
@@ -106,24 +117,117 @@ async def test_keys_are_per_caller(
     assert again.json()["id"] == theirs.json()["id"]
 
 
-async def test_client_errors_are_stored_and_replayed(
+async def test_errors_of_the_operation_are_stored_and_replayed(
+    client: httpx.AsyncClient, staff: Account
+) -> None:
+    key = str(uuid.uuid4())
+    unknown_pet = {"petId": str(uuid.uuid4())}
+    first = await client.post("/v1/orders", json=unknown_pet, headers=keyed(staff, key))
+    assert_problem(first, 404, "not-found")
+    assert "idempotent-replayed" not in first.headers
+    second = await client.post("/v1/orders", json=unknown_pet, headers=keyed(staff, key))
+    assert_problem(second, 404, "not-found")
+    assert second.headers["idempotent-replayed"] == "true"
+    assert second.content == first.content
+    # The key stays bound to the request the operation answered.
+    other = await client.post(
+        "/v1/orders", json={"petId": str(uuid.uuid4())}, headers=keyed(staff, key)
+    )
+    assert_problem(other, 422, "idempotency-key-reused")
+
+
+async def test_a_request_that_failed_validation_leaves_the_key_free(
     client: httpx.AsyncClient, staff: Account
 ) -> None:
     key = str(uuid.uuid4())
     invalid = {**PET, "ageMonths": -1}
     first = await client.post("/v1/pets", json=invalid, headers=keyed(staff, key))
     assert_problem(first, 422, "validation-error")
-    assert "idempotent-replayed" not in first.headers
-    second = await client.post("/v1/pets", json=invalid, headers=keyed(staff, key))
-    assert_problem(second, 422, "validation-error")
-    assert second.headers["idempotent-replayed"] == "true"
-    assert second.content == first.content
-    # The key stays bound to the failed request: a corrected body needs a new key.
-    corrected = await client.post("/v1/pets", json=PET, headers=keyed(staff, key))
-    assert_problem(corrected, 422, "idempotency-key-reused")
+    again = await client.post("/v1/pets", json=invalid, headers=keyed(staff, key))
+    assert_problem(again, 422, "validation-error")
+    assert "idempotent-replayed" not in again.headers
     assert await pet_count(client) == 0
-    fresh = await client.post("/v1/pets", json=PET, headers=keyed(staff, str(uuid.uuid4())))
-    assert fresh.status_code == 201
+    # The operation never began, so the corrected request may use the same key (Stripe's rule).
+    corrected = await client.post("/v1/pets", json=PET, headers=keyed(staff, key))
+    assert corrected.status_code == 201, corrected.text
+    replayed = await client.post("/v1/pets", json=PET, headers=keyed(staff, key))
+    assert replayed.headers["idempotent-replayed"] == "true"
+    assert await pet_count(client) == 1
+
+
+async def test_a_replay_after_logout_is_refused(client: httpx.AsyncClient, staff: Account) -> None:
+    key = str(uuid.uuid4())
+    created = await client.post("/v1/pets", json=PET, headers=keyed(staff, key))
+    assert created.status_code == 201, created.text
+    assert (await client.post("/v1/logout", headers=staff.auth)).status_code == 204
+    replay = await client.post("/v1/pets", json=PET, headers=keyed(staff, key))
+    body = assert_problem(replay, 401, "unauthorized")
+    assert "revoked" in body["detail"]
+    assert "idempotent-replayed" not in replay.headers
+    assert created.json()["id"] not in replay.text
+    # Signed in again, the same caller gets the stored answer: the key was not spent.
+    again = Account.logged_in(await login(client, staff.username), staff.username, PASSWORD)
+    replay = await client.post("/v1/pets", json=PET, headers=keyed(again, key))
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert replay.json()["id"] == created.json()["id"]
+    assert await pet_count(client) == 1
+
+
+async def test_a_replay_with_an_expired_token_is_refused(
+    app: FastAPI, client: httpx.AsyncClient, staff: Account
+) -> None:
+    key = str(uuid.uuid4())
+    created = await client.post("/v1/pets", json=PET, headers=keyed(staff, key))
+    assert created.status_code == 201, created.text
+    claims = unverified_claims(staff.token)  # the same token (same jti), expired
+    expire(claims)
+    headers = {**bearer(sign(app, claims)), "Idempotency-Key": key}
+    replay = await client.post("/v1/pets", json=PET, headers=headers)
+    assert_problem(replay, 401, "unauthorized")
+    assert "idempotent-replayed" not in replay.headers
+    assert await pet_count(client) == 1
+
+
+async def test_a_replay_needs_the_scopes_of_the_operation(
+    client: httpx.AsyncClient, staff: Account
+) -> None:
+    key = str(uuid.uuid4())
+    created = await client.post("/v1/pets", json=PET, headers=keyed(staff, key))
+    assert created.status_code == 201, created.text
+    # The same staff member, signed in with a token that may only read.
+    reader = await login(client, staff.username, scope="read:pets")
+    narrow = Account.logged_in(reader, staff.username, PASSWORD)
+    replay = await client.post("/v1/pets", json=PET, headers=keyed(narrow, key))
+    assert_problem(replay, 403, "forbidden")
+    assert "idempotent-replayed" not in replay.headers
+    assert created.json()["id"] not in replay.text
+
+
+async def test_an_auth_failure_is_not_stored(client: httpx.AsyncClient, staff: Account) -> None:
+    key = str(uuid.uuid4())
+    assert (await client.post("/v1/logout", headers=staff.auth)).status_code == 204
+    refused = await client.post("/v1/pets", json=PET, headers=keyed(staff, key))
+    assert_problem(refused, 401, "unauthorized")
+    again = Account.logged_in(await login(client, staff.username), staff.username, PASSWORD)
+    created = await client.post("/v1/pets", json=PET, headers=keyed(again, key))
+    assert created.status_code == 201, created.text
+    assert "idempotent-replayed" not in created.headers
+    assert await pet_count(client) == 1
+
+
+def test_every_keyed_operation_replays_only_after_its_checks(app: FastAPI) -> None:
+    """The replay happens in the route's endpoint guard: a POST route without it would run its
+    operation a second time instead of replaying."""
+    routes = [*(r for router in ROUTERS for r in router.routes), *app.router.routes]
+    posts = [r for r in routes if isinstance(r, Route) and "POST" in (r.methods or ())]
+    unguarded = [
+        route.path
+        for route in posts
+        if route.path not in NO_IDEMPOTENCY_PATHS
+        and not (isinstance(route, PetstoreRoute) and is_guarded(route.endpoint))
+    ]
+    assert len(posts) > len(NO_IDEMPOTENCY_PATHS)
+    assert unguarded == []
 
 
 async def test_simultaneous_requests_with_one_key_create_one_pet(
@@ -149,3 +253,42 @@ async def test_simultaneous_requests_with_one_key_create_one_pet(
     assert later.status_code == 201
     assert later.headers["idempotent-replayed"] == "true"
     assert later.json()["id"] == created[0].json()["id"]
+
+
+SECRET_NAME = re.compile(r"secret|token|password|api_?key", re.IGNORECASE)
+
+
+def test_every_secret_in_a_keyed_answer_is_kept_out_of_the_store(app: FastAPI) -> None:
+    """A field named like a credential in the answer of a keyed POST must be marked
+    ``OneTimeSecret`` (the stored copy then holds ``null``), or the path must be exempt from
+    idempotency (the token endpoints are)."""
+    routes = [*(r for router in ROUTERS for r in router.routes), *app.router.routes]
+    unmarked = [
+        f"{route.path} {name}"
+        for route in routes
+        if isinstance(route, APIRoute)
+        and "POST" in (route.methods or ())
+        and route.path not in NO_IDEMPOTENCY_PATHS
+        and isinstance(route.response_model, type)
+        and issubclass(route.response_model, BaseModel)
+        for name, field in route.response_model.model_fields.items()
+        if SECRET_NAME.search(field.alias or name)
+        and (field.alias or name) not in secret_fields(route.response_model)
+    ]
+    assert unmarked == []
+    marked = {r.path for r in routes if isinstance(r, APIRoute) and secret_fields(r.response_model)}
+    assert {"/v1/webhooks", "/v1/webhooks/{id}/rotate-secret", "/v1/oauth/clients"} <= marked
+
+
+async def test_the_contract_names_the_redacted_replays(client: httpx.AsyncClient) -> None:
+    doc = (await client.get("/v1/openapi.json")).json()
+    assert "Idempotent-Redacted" in doc["components"]["headers"]
+    for path, status in (
+        ("/v1/webhooks", "201"),
+        ("/v1/webhooks/{id}/rotate-secret", "200"),
+        ("/v1/oauth/clients", "201"),
+    ):
+        headers = doc["paths"][path]["post"]["responses"][status]["headers"]
+        assert "Idempotent-Redacted" in headers, path
+    pets = doc["paths"]["/v1/pets"]["post"]["responses"]["201"]["headers"]
+    assert "Idempotent-Redacted" not in pets

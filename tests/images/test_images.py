@@ -8,7 +8,6 @@ wrote and removed. Every picture is made with Pillow inside the test.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import io
 import os
@@ -37,14 +36,13 @@ from petstore.pets import service as pets_service
 from petstore.pets.models import Pet
 from tests.support.accounts import Account, account_in
 from tests.support.apps import make_client, running_app
-from tests.support.images import decode, encode
+from tests.support.images import PNG_SIGNATURE, blank_png, decode, encode, png_header
 from tests.support.pets import MakePet
 from tests.support.problems import assert_problem
 from tests.support.settings import fast_settings
 
 BASE = "http://petstore.test"
 LIMIT = 5 * 1_048_576  # the documented upload limit (Settings.max_image_bytes)
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -158,6 +156,22 @@ def request_transaction(app: FastAPI) -> AsyncGenerator[AsyncSession, None]:
         }
     )
     return cast(AsyncGenerator[AsyncSession, None], get_session(request))
+
+
+async def add_directly(app: FastAPI, session: AsyncSession, pet: Pet, data: bytes) -> PetImage:
+    """``add_image`` inside a request transaction driven by hand, as the upload route calls
+    it."""
+    state = container_of(app)
+    return await images_service.add_image(
+        session,
+        state.sessionmaker,
+        state.storage,
+        pet,
+        data,
+        None,
+        BASE,
+        max_pixels=state.settings.max_image_pixels,
+    )
 
 
 async def assert_nothing_stored(
@@ -404,29 +418,53 @@ async def test_a_file_over_5mb_streamed_without_content_length_is_413(
 # --------------------------------------------------------------------------- hostile files
 
 
-@functools.cache
-def bomb(edge: int) -> bytes:
-    """A black ``edge`` x ``edge`` greyscale PNG: ~100 KB on the wire, 100 MP decoded."""
-    out = io.BytesIO()
-    Image.new("L", (edge, edge)).save(out, "PNG")
-    return out.getvalue()
-
-
-@pytest.mark.parametrize("edge", [10_000, 8_000], ids=["100-megapixels", "64-megapixels"])
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(10_000, 10_000), (8_000, 8_000), (7_280, 5_450), (4_096, 4_097)],
+    ids=["100-megapixels", "64-megapixels", "the-reported-39.7-megapixels", "one-row-too-many"],
+)
 async def test_a_decompression_bomb_is_refused_with_422(
     app: FastAPI,
     client: httpx.AsyncClient,
     staff: Account,
     pet: dict[str, Any],
     media: Path,
-    edge: int,
+    width: int,
+    height: int,
 ) -> None:
-    data = bomb(edge)
-    assert len(data) < 200_000  # small on the wire; the danger is the decoded size
+    data = blank_png(width, height)
+    assert len(data) < 400_000  # small on the wire; the danger is the decoded size
     response = await upload(client, pet["id"], data, staff.auth, filename="b.png")
     body = assert_problem(response, 422, "validation-error")
     assert body["errors"][0]["field"] == "file"
+    assert "too many pixels" in body["detail"]
+    assert "16,777,216" in body["detail"]  # the documented PETSTORE_MAX_IMAGE_PIXELS
     await assert_nothing_stored(app, client, media, pet["id"])
+
+
+async def test_the_pixel_count_is_refused_from_the_header_before_decoding(
+    client: httpx.AsyncClient, staff: Account, pet: dict[str, Any]
+) -> None:
+    """The file declares 25 MP and holds no pixel data: decoding it would fail ("broken"),
+    so only a check of the declared size made before decoding answers "too many pixels"."""
+    response = await upload(client, pet["id"], png_header(5_000, 5_000), staff.auth)
+    body = assert_problem(response, 422, "validation-error")
+    assert "too many pixels" in body["detail"]
+    # The control: the same empty file within the limit is refused as broken.
+    response = await upload(client, pet["id"], png_header(500, 500), staff.auth)
+    assert "broken or truncated" in assert_problem(response, 422, "validation-error")["detail"]
+
+
+async def test_the_pixel_limit_is_a_setting(
+    database_url: str, tmp_path: Path, staff: Account, tenant: str, pet: dict[str, Any]
+) -> None:
+    settings = fast_settings(database_url, media_dir=tmp_path / "m", max_image_pixels=10_000)
+    async with running_app(settings) as small, make_client(small, tenant) as client:
+        at_limit = await upload(client, pet["id"], blank_png(100, 100), staff.auth)
+        assert at_limit.status_code == 201, at_limit.text
+        over = await upload(client, pet["id"], blank_png(100, 101), staff.auth)
+        body = assert_problem(over, 422, "validation-error")
+        assert "100 x 101 is over the limit of 10,000" in body["detail"]
 
 
 def jpeg_header() -> bytes:
@@ -725,15 +763,12 @@ async def test_an_upload_whose_row_cannot_be_written_leaves_no_file(
 ) -> None:
     """The files are written, then the row violates a constraint (its pet does not exist):
     the request's session dependency rolls back and the files go."""
-    state = container_of(app)
     ghost = Pet(id=new_id(), tenant=tenant)  # never inserted: pet_images.pet_id has no target
     data = picture("JPEG", (400, 300))
     sessions = request_transaction(app)
     session = await anext(sessions)
     with pytest.raises(IntegrityError) as failure:
-        await images_service.add_image(
-            session, state.sessionmaker, state.storage, ghost, data, None, BASE
-        )
+        await add_directly(app, session, ghost, data)
     assert len(stored_files(media)) == 2  # written before the row failed
     with pytest.raises(IntegrityError):
         await sessions.athrow(failure.value)
@@ -746,13 +781,10 @@ async def test_a_request_failing_after_the_upload_leaves_no_file_no_row_no_photo
 ) -> None:
     """``add_image`` succeeds, then the request fails before its commit: the session
     dependency rolls back and runs the rollback callbacks, as for any failing request."""
-    state = container_of(app)
     sessions = request_transaction(app)
     session = await anext(sessions)
     row = await pets_service.get_pet(session, tenant, uuid.UUID(pet["id"]), for_update=True)
-    image = await images_service.add_image(
-        session, state.sessionmaker, state.storage, row, picture(), None, BASE
-    )
+    image = await add_directly(app, session, row, picture())
     assert image.key.rsplit("/", 1)[-1] in stored_names(media)
     with pytest.raises(RuntimeError, match="after the upload"):
         await sessions.athrow(RuntimeError("failed after the upload"))
@@ -773,13 +805,10 @@ async def test_a_failed_upload_keeps_a_file_another_image_already_uses(
     files = stored_files(media)
     other = await make_pet(name="Other")
 
-    state = container_of(app)
     sessions = request_transaction(app)
     session = await anext(sessions)
     row = await pets_service.get_pet(session, tenant, uuid.UUID(other["id"]), for_update=True)
-    await images_service.add_image(
-        session, state.sessionmaker, state.storage, row, data, None, BASE
-    )
+    await add_directly(app, session, row, data)
     with pytest.raises(RuntimeError):
         await sessions.athrow(RuntimeError("failed after the upload"))
 
@@ -799,13 +828,10 @@ class InFlightUpload:
         self.image: PetImage | None = None
 
     async def start(self) -> None:
-        state = container_of(self.app)
         self.sessions = request_transaction(self.app)
         session = await anext(self.sessions)
         row = await pets_service.get_pet(session, self.tenant, self.pet_id, for_update=True)
-        self.image = await images_service.add_image(
-            session, state.sessionmaker, state.storage, row, self.data, None, BASE
-        )
+        self.image = await add_directly(self.app, session, row, self.data)
 
     async def commit(self) -> str:
         assert self.sessions is not None
@@ -876,15 +902,12 @@ async def test_a_file_removed_by_a_failed_upload_while_another_upload_of_it_is_i
     data = picture("JPEG", (400, 300))
     pet_a, pet_b = await make_pet(), await make_pet(name="B")
     b = InFlightUpload(app, tenant, pet_b["id"], data)
-    state = container_of(app)
 
     a_sessions = request_transaction(app)
     session_a = await anext(a_sessions)
     on_rollback(session_a, b.start)
     row_a = await pets_service.get_pet(session_a, tenant, uuid.UUID(pet_a["id"]), for_update=True)
-    await images_service.add_image(
-        session_a, state.sessionmaker, state.storage, row_a, data, None, BASE
-    )
+    await add_directly(app, session_a, row_a, data)
     assert len(stored_files(media)) == 2  # A wrote the files
     with pytest.raises(RuntimeError, match="after the upload"):
         await a_sessions.athrow(RuntimeError("failed after the upload"))

@@ -10,10 +10,17 @@ from PIL import Image, PngImagePlugin
 
 from petstore.core.errors import DomainError
 from petstore.core.problems import from_domain_error
-from petstore.images.processing import THUMBNAIL_EDGE, process
-from tests.support.images import decode, encode
+from petstore.core.settings import Settings
+from petstore.images.processing import THUMBNAIL_EDGE, Processed, process
+from tests.support.images import animation, blank_png, decode, encode
 
 ORIENTATION = 0x0112
+MAX_PIXELS = 16_777_216  # the documented default of PETSTORE_MAX_IMAGE_PIXELS (4096 x 4096)
+
+
+def clean(data: bytes, max_pixels: int = MAX_PIXELS) -> Processed:
+    """``process`` under the default pixel limit, or another."""
+    return process(data, max_pixels=max_pixels)
 
 
 def halves(size: tuple[int, int] = (200, 100)) -> Image.Image:
@@ -40,7 +47,7 @@ def test_each_accepted_format_round_trips_with_its_type_and_size(
 ) -> None:
     assert THUMBNAIL_EDGE == 320
     source = halves((640, 400)).convert(mode)
-    result = process(encode(source, fmt))
+    result = clean(encode(source, fmt))
 
     for encoded, size in ((result.image, (640, 400)), (result.thumbnail, (320, 200))):
         assert encoded.content_type == content_type
@@ -89,7 +96,7 @@ def test_ordinary_variants_of_the_accepted_formats_are_accepted(
 ) -> None:
     """The end-of-image checks that catch polyglots must not refuse ordinary encoder output."""
     source = Image.frombytes("RGB", (300, 200), bytes(range(256)) * 703 + bytes(32))
-    result = process(make(source))
+    result = clean(make(source))
     assert result.image.content_type == content_type
     assert (result.image.width, result.image.height) == (300, 200)
     assert decode(result.image.data).size == (300, 200)
@@ -98,7 +105,7 @@ def test_ordinary_variants_of_the_accepted_formats_are_accepted(
 def test_transparency_survives_in_png_and_webp() -> None:
     image = Image.new("RGBA", (50, 50), (10, 200, 10, 0))
     for fmt in ("PNG", "WEBP"):
-        copy = decode(process(encode(image, fmt)).image.data)
+        copy = decode(clean(encode(image, fmt)).image.data)
         assert copy.mode == "RGBA"
         alpha = copy.getpixel((25, 25))
         assert isinstance(alpha, tuple)
@@ -106,15 +113,15 @@ def test_transparency_survives_in_png_and_webp() -> None:
 
 
 def test_a_small_image_keeps_its_size_in_the_thumbnail() -> None:
-    result = process(encode(halves((120, 60)), "PNG"))
+    result = clean(encode(halves((120, 60)), "PNG"))
     assert (result.thumbnail.width, result.thumbnail.height) == (120, 60)
 
 
 def test_webp_with_trailing_data_is_rejected() -> None:
     webp = encode(halves(), "WEBP")
-    assert process(webp).image.content_type == "image/webp"  # positive control
+    assert clean(webp).image.content_type == "image/webp"  # positive control
     with pytest.raises(DomainError) as refused:
-        process(webp + b"<html><script>alert(1)</script></html>")
+        clean(webp + b"<html><script>alert(1)</script></html>")
     assert from_domain_error(refused.value).status == 422
     assert refused.value.errors is not None
     assert refused.value.errors[0]["code"] == "invalid_image"
@@ -124,8 +131,8 @@ def test_webp_with_trailing_data_is_rejected() -> None:
 def test_the_exif_orientation_is_applied(fmt: str) -> None:
     exif = Image.Exif()
     exif[ORIENTATION] = 6  # "rotate 90 degrees clockwise to display"
-    rotated = process(encode(halves(), fmt, exif=exif))
-    upright = process(encode(halves(), fmt))  # control: without the tag nothing turns
+    rotated = clean(encode(halves(), fmt, exif=exif))
+    upright = clean(encode(halves(), fmt))  # control: without the tag nothing turns
 
     assert (upright.image.width, upright.image.height) == (200, 100)
     assert (rotated.image.width, rotated.image.height) == (100, 200)
@@ -148,7 +155,7 @@ def test_exif_is_not_carried_into_the_copy() -> None:
     exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 12.5)})
     original = encode(halves(), "JPEG", exif=exif)
     assert Image.open(io.BytesIO(original)).getexif()[0x010F] == "Canon"  # control
-    result = process(original)
+    result = clean(original)
     for encoded in (result.image, result.thumbnail):
         assert b"Exif" not in encoded.data
         assert dict(decode(encoded.data).getexif()) == {}
@@ -167,5 +174,33 @@ def test_exif_is_not_carried_into_the_copy() -> None:
 )
 def test_anything_else_is_refused(data: bytes, status: int) -> None:
     with pytest.raises(DomainError) as refused:
-        process(data)
+        clean(data)
     assert from_domain_error(refused.value).status == status
+
+
+def test_the_documented_pixel_limit_is_the_default() -> None:
+    assert Settings.model_fields["max_image_pixels"].default == MAX_PIXELS
+
+
+def test_the_pixel_limit_counts_width_times_height() -> None:
+    assert clean(blank_png(100, 100), max_pixels=10_000).image.width == 100
+    for width, height in ((100, 101), (10_001, 1), (1, 10_001)):
+        with pytest.raises(DomainError) as refused:
+            clean(blank_png(width, height), max_pixels=10_000)
+        assert from_domain_error(refused.value).status == 422
+        assert "too many pixels" in str(refused.value.detail)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_an_animation_becomes_its_first_frame(fmt: str) -> None:
+    """Only the first frame is decoded and kept, so the frames together may exceed the pixel
+    limit (here 20 frames of 10,000 pixels under a limit of 10,000): the work is one frame's."""
+    colours = [(255, 0, 0)] + [(0, 0, 255), (0, 255, 0)] * 9 + [(0, 0, 255)]
+    source = animation(fmt, colours, (100, 100))
+    assert getattr(Image.open(io.BytesIO(source)), "n_frames", 1) == 20  # the control
+    result = clean(source, max_pixels=10_000)
+    copy = decode(result.image.data)
+    assert getattr(copy, "n_frames", 1) == 1
+    pixel = copy.convert("RGB").getpixel((50, 50))
+    assert isinstance(pixel, tuple)
+    assert pixel[0] > 200 > pixel[2]  # red: the first frame

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from petstore.container import container_of
 from petstore.oauth.models import OAuthClient
 from tests.support.accounts import Account, bearer
+from tests.support.idempotency import assert_secret_shown_once
 from tests.support.oauth import (
     DEVICE_GRANT,
     REDIRECT,
@@ -68,6 +69,16 @@ async def test_staff_register_list_read_and_delete_clients(
     assert_problem(
         await oc.get(f"/v1/oauth/clients/{body['id']}", headers=staff.auth), 404, "not-found"
     )
+
+
+async def test_a_keyed_registration_keeps_no_copy_of_the_secret(
+    app: FastAPI, oc: httpx.AsyncClient, staff: Account, tenant: str
+) -> None:
+    created = await assert_secret_shown_once(
+        app, oc, tenant, "/v1/oauth/clients", "clientSecret", staff.auth, json=KIOSK
+    )
+    listed = await oc.get("/v1/oauth/clients", headers=staff.auth)
+    assert [c["id"] for c in listed.json()["data"]] == [created.json()["id"]]
 
 
 async def test_public_clients_have_no_secret(oc: httpx.AsyncClient, staff: Account) -> None:

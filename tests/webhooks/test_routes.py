@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from petstore.webhooks.delivery import DeliveryWorker
 from tests.support.accounts import Account, AccountFactory, account_in
 from tests.support.apps import make_client, running_app
+from tests.support.idempotency import assert_secret_shown_once
 from tests.support.outbound import FORM_TABLE, ipv6_forms, url_of
 from tests.support.problems import assert_problem
 from tests.support.settings import fast_settings
@@ -168,6 +169,27 @@ async def test_delete_is_204_and_the_subscription_is_gone(
 
 
 # --- secrets, test events, the delivery log --------------------------------------------------
+
+
+async def test_a_keyed_subscription_keeps_no_copy_of_its_secret(
+    app: FastAPI, client: httpx.AsyncClient, user: Account, receiver: Receiver, tenant: str
+) -> None:
+    body = {"url": receiver.url(), "events": ["*"]}
+    created = await assert_secret_shown_once(
+        app, client, tenant, "/v1/webhooks", "secret", user.auth, json=body
+    )
+    assert created.json()["secret"].startswith(SECRET_PREFIX)
+    listed = await client.get("/v1/webhooks", headers=user.auth)
+    assert [w["id"] for w in listed.json()["data"]] == [created.json()["id"]]
+
+
+async def test_a_keyed_rotation_keeps_no_copy_of_the_new_secret(
+    app: FastAPI, client: httpx.AsyncClient, user: Account, receiver: Receiver, tenant: str
+) -> None:
+    sub = await subscribe(client, user, receiver.url())
+    path = f"/v1/webhooks/{sub['id']}/rotate-secret"
+    rotated = await assert_secret_shown_once(app, client, tenant, path, "secret", user.auth)
+    assert rotated.json()["secret"] != sub["secret"]
 
 
 async def test_rotated_secret_signs_later_deliveries(

@@ -5,6 +5,7 @@ Pure ASGI (not ``BaseHTTPMiddleware``) keeps the per-request overhead to a few f
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import re
@@ -279,4 +280,72 @@ class BodyLimitMiddleware:
                 raise
             await problem_response(self._too_large(limit), scope["path"], self.problem_base)(
                 scope, receive, send
+            )
+
+
+class _BodyReadTimedOut(StarletteHTTPException):
+    """Raised from ``receive`` when the client sent nothing more of its body in time; an HTTP
+    exception, so the app answers it as a problem wherever it was reading."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(408, f"The request body stopped arriving: nothing came for {seconds:g} s.")
+
+
+class BodyReadTimeoutMiddleware:
+    """408 and ``Connection: close`` for a client that stops sending its request body (uvicorn
+    has no such limit: a stalled body holds its connection and the request for good).
+
+    The timeout is between reads, like nginx's ``client_body_timeout``: each chunk restarts
+    it, so a slow upload that keeps moving is never cut off, and a total deadline long enough
+    for a 5 MB upload over a poor mobile link would be too long to stop anything. It runs
+    only while the body is incomplete and no answer has started: later reads (a streaming
+    answer waiting for the disconnect) are not about the request body.
+    """
+
+    def __init__(self, app: ASGIApp, timeout_seconds: float, problem_base: str) -> None:
+        self.app = app
+        self.timeout = timeout_seconds
+        self.problem_base = problem_base
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        reading = True  # until the body is complete or an answer starts
+        timed_out = started = False
+
+        async def timed_receive() -> Message:
+            nonlocal reading, timed_out
+            if not reading:
+                return await receive()
+            if timed_out:
+                raise _BodyReadTimedOut(self.timeout)
+            try:
+                async with asyncio.timeout(self.timeout):
+                    message = await receive()
+            except TimeoutError:
+                timed_out = True
+                raise _BodyReadTimedOut(self.timeout) from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                reading = False
+            return message
+
+        async def closing_send(message: Message) -> None:
+            nonlocal reading, started
+            if message["type"] == "http.response.start":
+                reading, started = False, True
+                if timed_out:  # what is left of the body must not be read as the next request
+                    message["headers"] = [*message.get("headers", []), (b"connection", b"close")]
+            await send(message)
+
+        try:
+            await self.app(scope, timed_receive, closing_send)
+        except _BodyReadTimedOut as exc:
+            if started:
+                raise
+            # Raised where no exception handler answers it: in the idempotency layer, which
+            # reads the body before the app runs.
+            problem = Problem(408, str(exc.detail))
+            await problem_response(problem, scope["path"], self.problem_base)(
+                scope, receive, closing_send
             )

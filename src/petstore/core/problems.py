@@ -39,6 +39,7 @@ SLUGS: dict[int, str] = {
     404: "not-found",
     405: "method-not-allowed",
     406: "not-acceptable",
+    408: "request-timeout",
     409: "conflict",
     410: "gone",
     412: "precondition-failed",

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from petstore.core.idempotency.guard import guarded, secret_fields
 from petstore.core.problems import MalformedJson
 
 
@@ -29,6 +30,14 @@ class TolerantJsonRequest(Request):
 
 
 class PetstoreRoute(APIRoute):
+    """Every route of the REST door: JSON read leniently, and each POST endpoint behind the
+    idempotency guard, where a keyed retry is answered after the route's own checks."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if "POST" in (kwargs.get("methods") or ()):
+            endpoint = guarded(endpoint, secret_fields(kwargs.get("response_model")))
+        super().__init__(path, endpoint, **kwargs)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 

@@ -44,7 +44,12 @@ class Settings(BaseSettings):
     max_json_body_bytes: int = Field(default=1_048_576, ge=1024)
     # Longest request target (path and query string) answered; longer ones get 414.
     max_url_bytes: int = Field(default=8192, ge=256)
+    # Seconds a request body may go without a byte arriving before the answer is 408
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0)
     max_image_bytes: int = Field(default=5 * 1_048_576, ge=1024)
+    # Decoded size, checked from the header before decoding: 4096 x 4096 (16.8 MP) holds any
+    # 12 MP phone photo. At most Pillow's own decompression-bomb threshold, which refuses too.
+    max_image_pixels: int = Field(default=16_777_216, ge=1024, le=89_478_485)
     media_dir: Path = Path("var/media")
     rate_limit_requests: int = Field(default=1000, ge=1)
     rate_limit_window_seconds: int = Field(default=60, ge=1)

@@ -43,7 +43,7 @@ UPLOAD_BODY = {
                         "type": "string",
                         "format": "binary",
                         "contentMediaType": "application/octet-stream",
-                        "description": "A JPEG, PNG or WebP image of at most 5 MB.",
+                        "description": ("A JPEG, PNG or WebP image of at most 5 MB and 16.8 MP."),
                     },
                     "additionalMetadata": {"type": "string", "maxLength": 1000},
                 },
@@ -95,9 +95,10 @@ async def _read_upload(request: Request, max_bytes: int) -> tuple[bytes, str | N
     operation_id="uploadPetImage",
     summary="Upload a pet image",
     description=(
-        "Staff only. JPEG, PNG or WebP, decided by the bytes; at most 5 MB. The image is "
-        "re-encoded (metadata such as EXIF and GPS position is dropped), a 320 px thumbnail is "
-        "made, and its URL is appended to the pet's `photos`."
+        "Staff only. JPEG, PNG or WebP, decided by the bytes; at most 5 MB and 16,777,216 "
+        "pixels (4096 x 4096, by default; more is 422). The image is re-encoded (metadata such "
+        "as EXIF and GPS position is dropped; of an animation, the first frame), a 320 px "
+        "thumbnail is made, and its URL is appended to the pet's `photos`."
     ),
     status_code=201,
     response_model=UploadResult,
@@ -109,7 +110,14 @@ async def upload_image(request: Request, pet: PetForWrite, session: SessionDep) 
     data, metadata = await _read_upload(request, state.settings.max_image_bytes)
     base = base_url(request)
     image = await service.add_image(
-        session, state.sessionmaker, state.storage, pet, data, metadata, base
+        session,
+        state.sessionmaker,
+        state.storage,
+        pet,
+        data,
+        metadata,
+        base,
+        max_pixels=state.settings.max_image_pixels,
     )
     described = image_payload(image, base)
     payload = {"success": True, "message": "Image uploaded.", "image": described}

@@ -8,6 +8,7 @@ deletion has committed.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 
@@ -56,10 +57,13 @@ async def add_image(
     data: bytes,
     metadata: str | None,
     base: str,
+    *,
+    max_pixels: int,
 ) -> PetImage:
     if len(pet.photos or []) >= MAX_PHOTOS:
         raise conflict(f"A pet has at most {MAX_PHOTOS} photos; delete one first.")
-    processed = await anyio.to_thread.run_sync(process, data)  # CPU-bound: off the event loop
+    clean = functools.partial(process, max_pixels=max_pixels)
+    processed = await anyio.to_thread.run_sync(clean, data)  # CPU-bound: off the event loop
     full, thumb = processed.image, processed.thumbnail
     key = content_key(full.data, full.extension)
     thumb_key = content_key(thumb.data, thumb.extension)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from petstore.core.idempotency import OneTimeSecret
 from petstore.core.pagination import CollectionLinks, Pagination
 from petstore.core.schemas import InputModel, OutputModel, StrictBool
 
@@ -75,8 +76,12 @@ class OAuthClient(OutputModel):
 
 
 class OAuthClientWithSecret(OAuthClient):
-    clientSecret: str | None = Field(  # noqa: N815
-        description="Shown only in this response (null for public clients); keep it safe."
+    clientSecret: Annotated[str | None, OneTimeSecret()] = Field(  # noqa: N815
+        description=(
+            "Shown only in this response (null for public clients); keep it safe. Also `null` "
+            "in an idempotent replay (`Idempotent-Redacted: clientSecret`): the server keeps "
+            "only its hash."
+        )
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
+from petstore.core.idempotency import OneTimeSecret
 from petstore.core.ids import rfc3339
 from petstore.core.schemas import UPPERCASE, InputModel, OutputModel
 from petstore.core.tenancy import tenant_id_out
@@ -69,7 +70,12 @@ class Webhook(OutputModel):
 
 
 class WebhookWithSecret(Webhook):
-    secret: str = Field(description="The signing secret; shown only now, keep it safe.")
+    secret: Annotated[str | None, OneTimeSecret()] = Field(
+        description=(
+            "The signing secret; shown only now, keep it safe. `null` in an idempotent replay "
+            "(`Idempotent-Redacted: secret`): replays never carry it; rotate it for a new one."
+        )
+    )
 
 
 class WebhookCollection(OutputModel):
@@ -77,7 +83,12 @@ class WebhookCollection(OutputModel):
 
 
 class SecretOut(OutputModel):
-    secret: str
+    secret: Annotated[str | None, OneTimeSecret()] = Field(
+        description=(
+            "The new signing secret; shown only now. `null` in an idempotent replay "
+            "(`Idempotent-Redacted: secret`): rotate again to get one."
+        )
+    )
 
 
 class TestEventOut(OutputModel):

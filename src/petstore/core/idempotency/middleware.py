@@ -2,8 +2,15 @@
 
 Same key and same request → the stored response is replayed with ``Idempotent-Replayed: true``;
 same key with a different request → 422; a request with a key that is still being processed
-→ 409. Keys are scoped to the caller (user, else client IP) and live for 24 hours. Responses
-with status ≥ 500 are not stored, so the client may retry them.
+→ 409. Keys are scoped to the caller (user, else client IP) and live for 24 hours.
+
+A retry is not answered here but at the operation's guard (:mod:`.guard`), once the route's
+authentication, scope and validation checks have passed again. Only the answers of an
+operation that began are stored (its 4xx included); an answer the route's checks gave (401,
+403, 400, 422 before the operation ran) and answers with status ≥ 500 release the key, so the
+client may correct the request or retry it. One-time secrets in an answer (fields marked
+:class:`~.guard.OneTimeSecret`) are never stored: the replay carries ``null`` in their place and
+names them in ``Idempotent-Redacted``.
 
 The key is reserved in its own committed transaction before the request runs, so two processes
 sharing a database agree on who owns it.
@@ -26,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from petstore.core.database import is_database_unavailable
 from petstore.core.idempotency import repository
+from petstore.core.idempotency.guard import Attempt, ReplayStored, attempting
 from petstore.core.idempotency.models import MAX_KEY_LENGTH, IdempotencyKey
 from petstore.core.ids import new_id, utcnow
 from petstore.core.middleware import header
@@ -34,6 +42,7 @@ from petstore.core.problems import Problem, problem_response
 logger = logging.getLogger("petstore.idempotency")
 
 _REPLAYED_HEADERS = {"content-type", "location", "etag", "link", "cache-control"}
+REDACTED_HEADER = "idempotent-redacted"
 
 
 OwnerFunc = Callable[[Scope], Awaitable[str]]
@@ -81,18 +90,31 @@ class IdempotencyMiddleware:
         outcome = await self._reserve(maker, owner, key, fingerprint)
         if isinstance(outcome, Problem):
             await self._problem(scope, receive, send, outcome)
-            return
-        if isinstance(outcome, IdempotencyKey):
-            await _replay(outcome, send)
-            return
-        row_id = outcome
-        captured = _Captured()
+        elif isinstance(outcome, IdempotencyKey):
+            await self._retry(scope, _buffered(body, receive), send, outcome)
+        else:
+            await self._first(scope, _buffered(body, receive), send, maker, outcome)
 
-        async def replay_receive() -> Message:
-            if captured.body_sent:
-                return await receive()
-            captured.body_sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+    async def _retry(self, scope: Scope, receive: Receive, send: Send, row: IdempotencyKey) -> None:
+        """Run the request up to the operation's guard, which raises :class:`ReplayStored` once
+        the route's checks have passed; any answer given before that (401, 403, 400...) is the
+        route's own, and the stored copy stays unseen."""
+        try:
+            with attempting(Attempt(stored=row)):
+                await self.app(scope, receive, send)
+        except ReplayStored:
+            await _replay(row, send)
+
+    async def _first(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        maker: async_sessionmaker[AsyncSession],
+        row_id: uuid.UUID,
+    ) -> None:
+        attempt = Attempt()
+        captured = _Captured(attempt)
 
         async def capture_send(message: Message) -> None:
             captured.record(message)
@@ -104,7 +126,8 @@ class IdempotencyMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, replay_receive, capture_send)
+            with attempting(attempt):
+                await self.app(scope, receive, capture_send)
         except BaseException:
             if not captured.settled:
                 captured.settled = True
@@ -116,8 +139,12 @@ class IdempotencyMiddleware:
     async def _settle(
         self, maker: async_sessionmaker[AsyncSession], row_id: uuid.UUID, captured: _Captured
     ) -> None:
+        """Keep the answer of an operation that began; release the key when it never began
+        (refused by the route's checks: the client may correct and retry with the same key,
+        Stripe's rule) or failed with a 5xx."""
         captured.settled = True
-        if captured.status is None or captured.status >= 500:
+        status = captured.status
+        if status is None or status >= 500 or not captured.attempt.began:
             await self._guarded(self._release(maker, row_id))
         else:
             await self._guarded(self._complete(maker, row_id, captured))
@@ -176,19 +203,18 @@ class IdempotencyMiddleware:
     async def _complete(
         self, maker: async_sessionmaker[AsyncSession], row_id: uuid.UUID, captured: _Captured
     ) -> None:
+        headers, body = captured.stored_copy()
         async with maker() as session:
-            await repository.store_response(
-                session, row_id, captured.status, captured.headers, b"".join(captured.chunks)
-            )
+            await repository.store_response(session, row_id, captured.status, headers, body)
             await session.commit()
 
 
 class _Captured:
-    def __init__(self) -> None:
+    def __init__(self, attempt: Attempt) -> None:
+        self.attempt = attempt
         self.status: int | None = None
         self.headers: list[list[str]] = []
         self.chunks: list[bytes] = []
-        self.body_sent = False
         self.settled = False
 
     def record(self, message: Message) -> None:
@@ -201,6 +227,52 @@ class _Captured:
             ]
         elif message["type"] == "http.response.body":
             self.chunks.append(message.get("body", b""))
+
+    def stored_copy(self) -> tuple[list[list[str]], bytes]:
+        """What may be kept of the answer: a one-time secret (a webhook's signing secret, an
+        OAuth client's secret) is shown once, to the first answer, and never written down
+        here; the replay carries ``null`` instead and names the fields in
+        ``Idempotent-Redacted``. Encrypting the copy was the alternative; the key would have
+        to live outside the database, which by default holds every key the server has."""
+        body = b"".join(self.chunks)
+        redacted, body = _without_secrets(body, self.attempt.secret_fields)
+        if not redacted:
+            return self.headers, body
+        # The ETag named the answer as sent; the copy is another representation.
+        headers = [h for h in self.headers if h[0].lower() != "etag"]
+        return [*headers, [REDACTED_HEADER, ", ".join(redacted)]], body
+
+
+def _without_secrets(body: bytes, fields: frozenset[str]) -> tuple[list[str], bytes]:
+    """``body`` with each of ``fields`` (top-level JSON members) that holds a value set to
+    ``null``; the names of those it changed."""
+    if not fields:
+        return [], body
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return [], body
+    if not isinstance(document, dict):
+        return [], body
+    redacted = sorted(name for name in fields if document.get(name) is not None)
+    for name in redacted:
+        document[name] = None
+    return redacted, orjson.dumps(document) if redacted else body
+
+
+def _buffered(body: bytes, receive: Receive) -> Receive:
+    """``receive`` for the app: the body the middleware has read, then the client's own
+    messages (a disconnect)."""
+    sent = False
+
+    async def replay_receive() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay_receive
 
 
 async def _read_body(receive: Receive) -> bytes:
