@@ -1,5 +1,6 @@
 """The password policy (NIST SP 800-63B) wherever a password is set: sign-up, a user changing
-their own, staff setting someone's, the CLI and the demo account."""
+their own, staff setting someone's, the CLI and the demo account; and NFKC normalisation, so
+that the same password typed in another Unicode form still signs in."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from sqlalchemy import update
 
 from petstore.auth.password_policy import (
     MAX_PASSWORD_LENGTH,
@@ -16,7 +20,9 @@ from petstore.auth.password_policy import (
     password_refusals,
 )
 from petstore.cli import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
+from petstore.container import container_of
 from petstore.migrations.runner import upgrade
+from petstore.users.models import User
 from tests.support.accounts import PASSWORD, Account, AccountFactory, login, new_user
 from tests.support.apps import make_client, running_app
 from tests.support.problems import assert_problem
@@ -149,6 +155,42 @@ async def test_staff_setting_a_users_password_is_held_to_the_policy(
     response = await client.put(f"/v1/users/{bob.id}", json=weak, headers=staff.auth)
     _refused(response, weak["password"], {"password_contains_username"})
     assert (await login(client, bob.username, PASSWORD)).status_code == 200
+
+
+# --- NFKC ---------------------------------------------------------------------------------
+
+ANGSTROM_SIGN = "\u212b"  # NFKC: Å, U+00C5
+COMPOSED = "\u00c5"
+DECOMPOSED = "A\u030a"
+
+
+async def test_a_password_signs_in_in_any_unicode_form(client: httpx.AsyncClient) -> None:
+    body = new_user(password=f"{DECOMPOSED}ngström is a unit")
+    assert (await client.post("/v1/users", json=body)).status_code == 201
+    for form in (COMPOSED, DECOMPOSED, ANGSTROM_SIGN):
+        response = await login(client, body["username"], f"{form}ngström is a unit")
+        assert response.status_code == 200, form
+    assert (await login(client, body["username"], "Angström is a unit")).status_code == 401
+
+
+async def test_a_hash_of_the_typed_form_still_signs_in_and_is_renewed(
+    app: FastAPI, client: httpx.AsyncClient, user: Account
+) -> None:
+    """Hashes made before normalisation are of the password as typed."""
+    typed, other_form = f"{DECOMPOSED}ngström is a unit", f"{ANGSTROM_SIGN}ngström is a unit"
+    state = container_of(app)
+    settings = state.settings
+    hasher = PasswordHasher(  # the server's own parameters: only the form calls for a new hash
+        settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+    )
+    async with state.sessionmaker() as session:
+        stored = update(User).where(User.id == uuid.UUID(user.id))
+        await session.execute(stored.values(password_hash=hasher.hash(typed)))
+        await session.commit()
+    assert (await login(client, user.username, other_form)).status_code == 401
+    assert (await login(client, user.username, typed)).status_code == 200
+    # Renewed in the normalised form: every form signs in from now on.
+    assert (await login(client, user.username, other_form)).status_code == 200
 
 
 # --- the CLI and the demo account ---------------------------------------------------------
