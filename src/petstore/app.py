@@ -27,6 +27,7 @@ from petstore.core import metrics
 from petstore.core.container import STATE_KEY
 from petstore.core.docs import install_docs
 from petstore.core.health import database_check, install_readiness, redis_check
+from petstore.core.hosts import AllowedHostsMiddleware
 from petstore.core.idempotency import IdempotencyMiddleware
 from petstore.core.middleware import (
     BodyLimitMiddleware,
@@ -256,6 +257,12 @@ def add_middleware(app: FastAPI, container: Container) -> None:
         problem_base=settings.problem_base,
     )
     app.add_middleware(DatabaseUnavailableMiddleware, problem_base=settings.problem_base)
+    app.add_middleware(
+        AllowedHostsMiddleware,
+        allowed_hosts=settings.trusted_hosts,
+        problem_base=settings.problem_base,
+        exempt_paths=UNMETERED_PATHS,
+    )
     # Just inside the request context (request id, metrics, log line), outside all the rest.
     app.add_middleware(
         UrlLengthMiddleware, max_bytes=settings.max_url_bytes, problem_base=settings.problem_base

@@ -34,7 +34,7 @@ app.add_typer(classic_app, name="classic")
 DEMO_PET_COUNT = 64
 WORKER_HEALTHCHECK_SECONDS = 30
 DEMO_STAFF_USERNAME = "demo-staff"
-DEMO_STAFF_PASSWORD = "petstore-demo-staff"  # noqa: S105 - documented demo account
+DEMO_STAFF_PASSWORD = "kibble-and-long-walks"  # noqa: S105 - documented demo account
 
 
 async def _seed(settings: Settings, pets: int, tenant: str, with_staff: bool) -> None:

@@ -20,6 +20,7 @@ from fastapi import FastAPI
 
 from petstore.app import create_app
 from petstore.container import container_of
+from tests.support.accounts import PASSWORD
 from tests.support.apps import make_client
 from tests.support.problems import assert_problem
 from tests.support.servers import free_port
@@ -99,7 +100,7 @@ async def test_refused_database_makes_requests_503_and_not_ready(
             await client.get("/v1/pets/019b4132-70aa-764f-b315-e2803d882a24"),
             await client.post(
                 "/v1/users",
-                json={"username": "nobody", "email": "n@example.com", "password": "a" * 12},
+                json={"username": "nobody", "email": "n@example.com", "password": PASSWORD},
             ),
         ):
             problem = assert_problem(response, 503, "service-unavailable")

@@ -35,8 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STAFF = ("browser-staff", "browser-staff-password")
-USER = ("browser-user", "browser-user-password")
+STAFF = ("browser-staff", "staff in a headless browser")
+USER = ("browser-user", "a user in a headless browser")
 REDIRECT = "https://app.example.com/callback"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 

@@ -39,6 +39,8 @@ def fast_settings(database_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": database_url,
         "env": "test",
+        # The names the tests' clients use (tests.support.apps, tests.support.oauth).
+        "allowed_hosts": "petstore.test,localhost,127.0.0.1",
         "argon2_time_cost": 1,
         "argon2_memory_kib": 1024,
         "argon2_parallelism": 1,

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth import repository
 from petstore.auth.models import RefreshToken
-from petstore.auth.passwords import Passwords
+from petstore.auth.passwords import Passwords, Verdict
 from petstore.auth.principal import Principal
 from petstore.auth.repository import TokenHolder
 from petstore.auth.scopes import Role, grantable
@@ -189,11 +189,11 @@ async def authenticate(
     budget; 401 problem when wrong, 429 when the budget is spent."""
     await throttle.check(tenant, username, client_ip)
     user = await users.get_by_username(session, tenant, username)
-    ok = await passwords.verify(user.password_hash if user else None, password)
-    if user is None or not ok:
+    verdict = await passwords.verify(user.password_hash if user else None, password)
+    if user is None or verdict is Verdict.WRONG:
         await throttle.failed(tenant, username, client_ip)
         raise unauthorized("Invalid username or password.")
-    if passwords.needs_rehash(user.password_hash):
+    if verdict is Verdict.REHASH:
         user.password_hash = await passwords.hash(password)
     return user
 

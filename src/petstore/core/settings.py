@@ -1,12 +1,13 @@
 """Runtime configuration, read from ``PETSTORE_*`` environment variables.
 
 Defaults make a fresh checkout run with no set-up (SQLite file under ``./var``); values that
-would be unsafe in production (a sandbox auth mode, a missing public URL) are refused when
-``PETSTORE_ENV=production``.
+would be unsafe in production (a sandbox auth mode, a missing public URL or list of allowed
+hosts) are refused when ``PETSTORE_ENV=production``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -15,6 +16,10 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PROBLEM_BASE = "https://petstoreapi.com/errors"
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+# A host name (``*.`` before it names its subdomains), a bracketed IPv6 literal, or ``*``
+# (any: the proxy in front checks Host). No port: the port is not compared.
+_HOST_PATTERN = re.compile(r"\*|(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\]")
 
 
 class Settings(BaseSettings):
@@ -25,6 +30,9 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///var/petstore.db"
     public_url: str | None = None
+    # Host names the server answers to, comma-separated; unset: the loopback names (refused
+    # in production, where the operator must say them). See trusted_hosts.
+    allowed_hosts: str | None = None
     problem_base: str = DEFAULT_PROBLEM_BASE
 
     # Auth
@@ -118,7 +126,23 @@ class Settings(BaseSettings):
                 raise ValueError("PETSTORE_AUTH_MODE=sandbox is refused in production")
             if not self.public_url:
                 raise ValueError("PETSTORE_PUBLIC_URL must be set in production")
+            if self.allowed_hosts is None:
+                raise ValueError("PETSTORE_ALLOWED_HOSTS must be set in production")
+        bad = [h for h in self.trusted_hosts if not _HOST_PATTERN.fullmatch(h)]
+        if bad or not self.trusted_hosts:
+            raise ValueError(
+                "PETSTORE_ALLOWED_HOSTS must list host names, '*.' before a name for its "
+                f"subdomains, or bracketed IPv6 addresses, without ports; not {bad or 'none'}"
+            )
         return self
+
+    @cached_property
+    def trusted_hosts(self) -> tuple[str, ...]:
+        """The ``Host`` names requests may carry (anything else gets 400): without a public
+        URL, links, ``Location`` and the OAuth metadata are built from that header."""
+        if self.allowed_hosts is None:
+            return LOOPBACK_HOSTS
+        return tuple(h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip())
 
     @cached_property
     def token_issuer(self) -> str:

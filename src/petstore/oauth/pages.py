@@ -28,6 +28,7 @@ from petstore.core.problems import Problem
 from petstore.oauth import protocol, service, templates
 from petstore.oauth.browser import CSRF_FIELD, BrowserSession, Sessions
 from petstore.oauth.models import DeviceAuthorization, OAuthClient
+from petstore.oauth.parameters import malformed_authorization
 from petstore.oauth.server import Context, Flow, HttpRequest, run
 from petstore.oauth.service import DeviceThrottle, normalise_user_code
 from petstore.users import repository as users
@@ -55,6 +56,13 @@ def csrf_refused() -> Response:
 
 def _too_many(detail: str) -> Response:
     return templates.message("Too many attempts", detail, status=429)
+
+
+def malformed_page(why: str) -> Response:
+    """A malformed authorization request: said on the spot, never by redirect."""
+    return templates.message(
+        "This sign-in link is not valid", f"invalid_request: {why}.", status=400
+    )
 
 
 def authorize_error(error: OAuth2Error) -> Response:
@@ -212,6 +220,9 @@ async def authorize(request: Request, session: AsyncSession, form: FormData | No
     is one of their buttons: sign in, use another account, allow or deny."""
     if protocol.insecure(request):
         return insecure_page()
+    malformed = malformed_authorization(request.query_params.multi_items())
+    if malformed is not None:
+        return malformed_page(malformed)
     oauth_request = protocol.query_request(request)
     ctx = protocol.context(request)
     flow = await run(session, ctx, lambda server: server.consent_flow(oauth_request))

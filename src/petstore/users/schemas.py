@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
-from petstore.auth.passwords import MIN_PASSWORD_LENGTH
+from petstore.auth.password_policy import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from petstore.core.schemas import InputModel, OutputModel, StrictBool
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,50}$"
@@ -23,12 +23,21 @@ Username = Annotated[
 Email = Annotated[
     str, Field(max_length=255, pattern=EMAIL_PATTERN, examples=["kyle.kihn@example.com"])
 ]
+# The policy (petstore.auth.password_policy) judges the value; the schema only describes it.
 Password = Annotated[
     str,
     Field(
-        min_length=MIN_PASSWORD_LENGTH,
-        max_length=256,
-        json_schema_extra={"writeOnly": True},
+        description=(
+            f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters (after NFKC "
+            "normalisation), any printable ones, spaces included. Refused with 422: one of the "
+            "most common passwords, one containing the username, the email address or "
+            "'petstore', one character repeated, or a run such as 'abcdefgh'."
+        ),
+        json_schema_extra={
+            "writeOnly": True,
+            "minLength": MIN_PASSWORD_LENGTH,
+            "maxLength": MAX_PASSWORD_LENGTH,
+        },
         examples=["SecurePass123!"],
     ),
 ]

@@ -1,4 +1,5 @@
-"""User rules: unique usernames and emails per tenant, self-or-staff access, hashed passwords.
+"""User rules: unique usernames and emails per tenant, self-or-staff access, hashed passwords
+that pass the password policy (:mod:`petstore.auth.password_policy`) whoever sets them.
 
 A user who may not see a record gets the same 404 as for a record that does not exist, so ids
 cannot be probed.
@@ -11,6 +12,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from petstore.auth.password_policy import check_new_password
 from petstore.auth.passwords import Passwords
 from petstore.auth.principal import Principal
 from petstore.auth.scopes import Role
@@ -44,6 +46,7 @@ async def sign_up(
     data: UserCreate,
     role: Role = Role.USER,
 ) -> User:
+    check_new_password(data.password, username=data.username, email=data.email)
     await _ensure_available(session, tenant, data.username, data.email)
     now = utcnow()
     prefs = data.preferences
@@ -89,6 +92,10 @@ async def update_user(
     ]
     if nulled:
         raise InvalidInput("These fields cannot be null.", errors=[_null_error(f) for f in nulled])
+    if data.password is not None:  # judged against the account as it will be
+        check_new_password(
+            data.password, username=data.username or user.username, email=data.email or user.email
+        )
     await _ensure_available(session, user.tenant, data.username, data.email, exclude=user.id)
     if data.username is not None:
         user.username = data.username
