@@ -14,15 +14,21 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
+from datetime import datetime, timedelta
 
 import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from sqlalchemy import select
 from starlette.routing import Route
 
 from petstore.app import NO_IDEMPOTENCY_PATHS, ROUTERS
+from petstore.container import container_of
 from petstore.core.idempotency import is_guarded, secret_fields
+from petstore.core.idempotency.models import IdempotencyKey
+from petstore.core.idempotency.repository import PURGE_BATCH
+from petstore.core.ids import utcnow
 from petstore.core.routing import PetstoreRoute
 from tests.support.accounts import PASSWORD, Account, AccountFactory, bearer, login
 from tests.support.pets import PET
@@ -292,3 +298,46 @@ async def test_the_contract_names_the_redacted_replays(client: httpx.AsyncClient
         assert "Idempotent-Redacted" in headers, path
     pets = doc["paths"]["/v1/pets"]["post"]["responses"]["201"]["headers"]
     assert "Idempotent-Redacted" not in pets
+
+
+async def test_expired_answers_are_purged_as_new_keys_arrive(
+    app: FastAPI, client: httpx.AsyncClient, staff: Account
+) -> None:
+    """Stored answers (bodies of other callers included) do not outlive their day: every
+    reservation deletes a batch of expired rows, whoever they belong to."""
+    now = utcnow()
+    maker = container_of(app).sessionmaker
+    expired = [expired_row(f"ip:10.0.0.{n}", now) for n in range(PURGE_BATCH + 5)]
+    async with maker() as session:
+        session.add_all(expired)
+        await session.commit()
+
+    async def expired_left() -> int:
+        async with maker() as session:
+            rows = await session.scalars(
+                select(IdempotencyKey.id).where(IdempotencyKey.expires_at < now)
+            )
+            return len(list(rows))
+
+    for round_no in range(2):
+        key = str(uuid.uuid4())
+        response = await client.post("/v1/pets", json=PET, headers=keyed(staff, key))
+        assert response.status_code == 201, response.text
+        assert await expired_left() == max(len(expired) - PURGE_BATCH * (round_no + 1), 0)
+        # The key just used is live: its retry is still answered from the store.
+        again = await client.post("/v1/pets", json=PET, headers=keyed(staff, key))
+        assert again.headers["idempotent-replayed"] == "true"
+
+
+def expired_row(owner: str, now: datetime) -> IdempotencyKey:
+    return IdempotencyKey(
+        id=uuid.uuid4(),
+        owner=owner,
+        key="stale",
+        fingerprint="0" * 64,
+        status_code=201,
+        headers=[],
+        body=b'{"secret": "whsec_old"}',
+        created_at=now - timedelta(days=2),
+        expires_at=now - timedelta(days=1),
+    )

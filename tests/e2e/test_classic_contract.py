@@ -3,9 +3,6 @@ process, and the operator's ``petstore classic reset`` puts a tenant's store bac
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,12 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.contract import run_schemathesis
 from tests.support.servers import RunningServer, petstore, run_server, server_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.contract]
 
 TENANT = "6f1c2d3e-4a5b-4c6d-8e7f-901234567890"
-MAX_EXAMPLES = os.environ.get("PETSTORE_CONTRACT_MAX_EXAMPLES", "25")
 
 
 @pytest.fixture(scope="module")
@@ -50,39 +47,17 @@ def test_schemathesis_finds_no_failures(server: RunningServer, tmp_path: Path) -
     """Every check but ``ignored_auth``: by default the classic API is open, as the
     reference's sandbox is (its document says so with an empty security alternative, which
     that check does not read). The hooks keep negative bodies to JSON (see the module)."""
-    env = {
-        **os.environ,
-        "SCHEMATHESIS_HOOKS": "tests.e2e.classic_schemathesis_hooks",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-    }
-    command = [
-        str(Path(sys.executable).parent / "schemathesis"),
-        "--config-file",
-        str(Path(__file__).with_name("classic_schemathesis.toml")),
-        "run",
-        f"{server.base_url}/api/v3/openapi.json",
-        "--checks",
-        "all",
-        "--exclude-checks",
-        "ignored_auth",
-        "--header",
-        f"X-Tenant-ID: {TENANT}",
-        "--max-examples",
-        MAX_EXAMPLES,
-        "--workers",
-        "2",
-        "--seed",
-        "20261202",
-        "--no-color",
-    ]
-    result = subprocess.run(
-        command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False
+    output = run_schemathesis(
+        server,
+        "/api/v3/openapi.json",
+        config=Path(__file__).with_name("classic_schemathesis.toml"),
+        hooks="tests.e2e.classic_schemathesis_hooks",
+        tenant=TENANT,
+        seed="20261202",
+        cwd=tmp_path,
+        extra_args=("--exclude-checks", "ignored_auth"),
     )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-20_000:]
     assert "No issues found" in output, output[-5000:]
-    assert "✅ Stateful" in output, output[-5000:]
-    assert "server error" not in server.log().lower()
 
 
 def test_classic_reset_restores_the_seed_of_one_tenant(server: RunningServer) -> None:

@@ -1,0 +1,60 @@
+"""Running schemathesis, as its CLI, against a server process: the one way both API
+documents (the modern 3.2 one and the classic 3.0 one) are held to their contract."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.servers import RunningServer
+
+REPO = Path(__file__).resolve().parents[2]
+MAX_EXAMPLES = os.environ.get("PETSTORE_CONTRACT_MAX_EXAMPLES", "25")
+
+
+def run_schemathesis(
+    server: RunningServer,
+    document_path: str,
+    *,
+    config: Path,
+    hooks: str,
+    tenant: str,
+    seed: str,
+    cwd: Path,
+    extra_args: tuple[str, ...] = (),
+    extra_env: dict[str, str] | None = None,
+) -> str:
+    """``schemathesis run`` with every check (less ``extra_args``' exclusions) over the
+    document at ``document_path`` of ``server``; asserts it found nothing and that the
+    stateful phase ran; returns its output for further checks."""
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": hooks, "PYTHONPATH": str(REPO), **(extra_env or {})}
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"),
+        "--config-file",
+        str(config),
+        "run",
+        f"{server.base_url}{document_path}",
+        "--checks",
+        "all",
+        *extra_args,
+        "--header",
+        f"X-Tenant-ID: {tenant}",
+        "--max-examples",
+        MAX_EXAMPLES,
+        "--workers",
+        "2",
+        "--seed",
+        seed,
+        "--no-color",
+    ]
+    result = subprocess.run(
+        command, env=env, cwd=cwd, capture_output=True, text=True, timeout=900, check=False
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-20_000:]
+    assert "No issues found" in output or " passed" in output, output[-5000:]
+    assert "✅ Stateful" in output, output[-5000:]
+    assert "server error" not in server.log().lower()
+    return output
