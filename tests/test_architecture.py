@@ -43,7 +43,7 @@ SESSION_CALLS = frozenset(
 )
 SESSION_NAMES = frozenset({"session", "db", "conn", "connection"})
 SQL_PLUMBING = frozenset(
-    {"core/database.py", "core/outbox.py", "core/secrets.py", "core/health.py"}
+    {"core/database.py", "core/outbox.py", "core/secrets.py", "core/health.py", "core/live.py"}
 )
 
 

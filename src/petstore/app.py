@@ -135,8 +135,12 @@ def lifespan_of(container: Container) -> Callable[[FastAPI], AbstractAsyncContex
         # Not a secret of the database's own: with PETSTORE_JWT_PRIVATE_KEY_FILE mounted, a
         # copy of the database must not be enough to forge a signed-in browser.
         container.oauth_sessions = Sessions(container.keys.derived_key(Sessions.KEY_PURPOSE))
-        async with run_worker(container):
-            yield
+        await container.live.start()
+        try:
+            async with run_worker(container):
+                yield
+        finally:
+            await container.live.stop()
         if container.chat_upstream is not None:
             await container.chat_upstream.aclose()
         if redis is not None:

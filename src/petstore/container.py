@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
 
 from petstore.auth.keys import KeyRing
@@ -23,9 +23,10 @@ from petstore.chat.upstream import UpstreamChat
 from petstore.core.container import Plumbing, plumbing
 from petstore.core.database import create_engine, create_sessionmaker
 from petstore.core.events import EventBus
+from petstore.core.live import LiveFeed, PostgresRelay, RedisRelay
 from petstore.core.outbound import OutboundPolicy
 from petstore.core.ratelimit import MemoryRateLimitStore, RateLimitStore, RedisRateLimitStore
-from petstore.core.redis import create_redis
+from petstore.core.redis import create_pubsub_redis, create_redis
 from petstore.core.settings import Settings
 from petstore.images import service as images
 from petstore.images.storage import ImageStorage, LocalStorage
@@ -55,6 +56,8 @@ class Container(Plumbing):
     storage: ImageStorage
     chat_upstream: UpstreamChat | None
     webhooks: WebhookTransport
+    live: LiveFeed
+    """Committed events and ephemeral messages, pushed to every instance's live listeners."""
     pet_removal_hooks: tuple[RemovalHook, ...]
     order_cancel_hooks: tuple[CancelHook, ...]
     # Made by the lifespan, from secrets kept in the database:
@@ -78,6 +81,19 @@ def _chat_upstream(settings: Settings) -> UpstreamChat | None:
     )
 
 
+def _live_feed(
+    settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> LiveFeed:
+    """Instances sharing PostgreSQL hear each other through it; on SQLite, through Redis when
+    several processes share one; a lone process needs neither."""
+    feed = LiveFeed()
+    if engine.dialect.name == "postgresql":
+        feed.use(PostgresRelay(engine, sessionmaker, feed.deliver))
+    elif settings.redis_url is not None:
+        feed.use(RedisRelay(create_pubsub_redis(settings), feed.deliver))
+    return feed
+
+
 def build_container(settings: Settings) -> Container:
     """Every collaborator, wired; nothing is connected until first used."""
     engine = create_engine(settings)
@@ -85,6 +101,8 @@ def build_container(settings: Settings) -> Container:
     webhooks = WebhookTransport()
     bus.subscribe(webhooks)
     sessionmaker = create_sessionmaker(engine, bus.session_info())
+    live = _live_feed(settings, engine, sessionmaker)
+    bus.subscribe(live)
     storage = LocalStorage(settings.media_dir)
     # Several processes share their counters through Redis; one process keeps them in memory.
     redis = RedisRateLimitStore(create_redis(settings)) if settings.redis_url else None
@@ -118,6 +136,7 @@ def build_container(settings: Settings) -> Container:
         storage=storage,
         chat_upstream=_chat_upstream(settings),
         webhooks=webhooks,
+        live=live,
         pet_removal_hooks=(store.refuse_pet_removal_while_ordered, forget_images),
         order_cancel_hooks=(refund_payments,),
     )

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String, Uuid
+from sqlalchemy import JSON, DateTime, String, Uuid, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -47,3 +47,9 @@ async def append(
         )
     )
     await session.flush()
+
+
+async def envelope_of(session: AsyncSession, event_id: uuid.UUID) -> dict[str, Any] | None:
+    """The stored envelope of one event (the live feed's fallback for envelopes too large to
+    travel in a notification)."""
+    return await session.scalar(select(OutboxEvent.envelope).where(OutboxEvent.id == event_id))

@@ -34,3 +34,16 @@ def create_redis(settings: Settings) -> Redis:
         client_name="petstore",  # how our connections show in CLIENT LIST
     )
     return Redis.from_pool(pool)
+
+
+def create_pubsub_redis(settings: Settings) -> Redis:
+    """A client for a long-lived subscription: no read timeout (an idle channel is not a dead
+    one), bounded connect, and a periodic health check that notices a vanished server."""
+    if settings.redis_url is None:
+        raise ValueError("PETSTORE_REDIS_URL is not set")
+    return Redis.from_url(
+        settings.redis_url.get_secret_value(),
+        socket_connect_timeout=settings.redis_timeout_seconds,
+        health_check_interval=15,
+        client_name="petstore-live",
+    )
