@@ -182,7 +182,7 @@ async def test_an_instance_listens_again_after_its_postgres_connection_is_killed
                 " WHERE datname = current_database() AND query LIKE 'LISTEN%'"
             )
         )
-    assert killed == 2  # each instance's listener
+    assert killed >= 2  # each instance's listener (and any other app on this database)
     async with other.live.subscribe(tenant=tenant) as subscription:
         deadline = asyncio.get_running_loop().time() + WITHIN * 2
         committed: list[str] = []
