@@ -13,7 +13,7 @@ from starlette.types import Scope
 
 from petstore.auth import service
 from petstore.auth.principal import Principal
-from petstore.auth.scopes import ALL_SCOPES, Role
+from petstore.auth.scopes import ALL_SCOPES
 from petstore.auth.tokens import InvalidToken, TokenClaims, TokenService, bearer_value
 from petstore.container import container_of
 from petstore.core.database import SessionDep
@@ -56,42 +56,16 @@ async def _principal(
     request: Request, session: AsyncSession, tenant: str, *, sandbox_anonymous: bool
 ) -> Principal | None:
     """The caller, ``None`` when anonymous; raises 401 for a bad token in strict mode."""
-    settings = container_of(request.app).settings
-    claims = verified_claims(request.scope, container_of(request.app).tokens)
-    sandbox = settings.auth_mode == "sandbox"
-    if isinstance(claims, TokenClaims):
-        if await service.is_revoked(session, claims.jti, claims.client_id):
-            if not sandbox:
-                raise unauthorized(service.REVOKED_TOKEN)
-        elif claims.tenant != tenant:
-            if not sandbox:
-                raise forbidden(service.OTHER_TENANT)
-        else:
-            scopes = ALL_SCOPES if sandbox else claims.scopes
-            return Principal(
-                user_id=claims.subject,
-                username=claims.username,
-                role=claims.role,
-                scopes=scopes,
-                tenant=claims.tenant,
-                jti=claims.jti,
-                token_expires_at=claims.expires_at,
-                client_id=claims.client_id,
-            )
-    elif isinstance(claims, InvalidToken) and not sandbox:
-        raise unauthorized(service.INVALID_TOKEN)
-    elif claims is None and has_authorization_header(request) and not sandbox:
-        raise unauthorized("The Authorization header must be 'Bearer <token>'.")
-    if sandbox and (claims is not None or has_authorization_header(request) or sandbox_anonymous):
-        demo = await service.sandbox_demo_user(session, container_of(request.app).passwords, tenant)
-        return Principal(
-            user_id=demo.id,
-            username=demo.username,
-            role=Role.STAFF,
-            scopes=ALL_SCOPES,
-            tenant=tenant,
-        )
-    return None
+    container = container_of(request.app)
+    return await service.identify(
+        session,
+        container.passwords,
+        verified_claims(request.scope, container.tokens),
+        tenant,
+        sandbox=container.settings.auth_mode == "sandbox",
+        has_header=has_authorization_header(request),
+        sandbox_anonymous=sandbox_anonymous,
+    )
 
 
 class RequireScopes:

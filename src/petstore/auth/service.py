@@ -23,7 +23,7 @@ from petstore.auth.models import RefreshToken
 from petstore.auth.passwords import Passwords, Verdict
 from petstore.auth.principal import Principal
 from petstore.auth.repository import TokenHolder
-from petstore.auth.scopes import Role, grantable
+from petstore.auth.scopes import ALL_SCOPES, Role, grantable
 from petstore.auth.tokens import InvalidToken, IssuedToken, TokenClaims, TokenService, bearer_value
 from petstore.core import errors
 from petstore.core.ids import as_utc, new_id, utcnow
@@ -354,6 +354,56 @@ async def authorize_bearer(
     if shortfall is not None:
         raise errors.forbidden(shortfall)
     return claims
+
+
+async def identify(
+    session: AsyncSession,
+    passwords: Passwords,
+    claims: TokenClaims | InvalidToken | None,
+    tenant: str,
+    *,
+    sandbox: bool,
+    has_header: bool,
+    sandbox_anonymous: bool,
+) -> Principal | None:
+    """The caller of any door from its verified bearer token, ``None`` when anonymous.
+
+    Strict mode: a bad, revoked or unparsable token is 401, another tenant's is 403. Sandbox
+    mode (the public demo) never refuses: a caller with any credentials, or an anonymous one
+    of an operation the demo leaves open, is the demo user with every scope.
+    """
+    if isinstance(claims, TokenClaims):
+        if await is_revoked(session, claims.jti, claims.client_id):
+            if not sandbox:
+                raise errors.unauthorized(REVOKED_TOKEN)
+        elif claims.tenant != tenant:
+            if not sandbox:
+                raise errors.forbidden(OTHER_TENANT)
+        else:
+            return Principal(
+                user_id=claims.subject,
+                username=claims.username,
+                role=claims.role,
+                scopes=ALL_SCOPES if sandbox else claims.scopes,
+                tenant=claims.tenant,
+                jti=claims.jti,
+                token_expires_at=claims.expires_at,
+                client_id=claims.client_id,
+            )
+    elif isinstance(claims, InvalidToken) and not sandbox:
+        raise errors.unauthorized(INVALID_TOKEN)
+    elif claims is None and has_header and not sandbox:
+        raise errors.unauthorized("The Authorization header must be 'Bearer <token>'.")
+    if sandbox and (claims is not None or has_header or sandbox_anonymous):
+        demo = await sandbox_demo_user(session, passwords, tenant)
+        return Principal(
+            user_id=demo.id,
+            username=demo.username,
+            role=Role.STAFF,
+            scopes=ALL_SCOPES,
+            tenant=tenant,
+        )
+    return None
 
 
 async def sandbox_demo_user(session: AsyncSession, passwords: Passwords, tenant: str) -> User:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -192,11 +193,15 @@ def _reads_only(request: Request) -> bool:
     return bool(getattr(request.scope.get("endpoint"), "__petstore_reads_only__", False))
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request; commit on success, roll back on any error."""
-    async with plumbing(request.app).sessionmaker() as session:
-        intent = READ_ONLY if _reads_only(request) else WRITE_INTENT
-        await session.connection(execution_options={intent: True})
+@asynccontextmanager
+async def unit_of_work(
+    sessionmaker: async_sessionmaker[AsyncSession], *, write: bool
+) -> AsyncIterator[AsyncSession]:
+    """A session whose transaction commits when the block ends and rolls back on any error,
+    with the commit and rollback callbacks run after; every door's operations go through one
+    (REST's per request, GraphQL's per operation), so they cannot differ in how they end."""
+    async with sessionmaker() as session:
+        await session.connection(execution_options={WRITE_INTENT if write else READ_ONLY: True})
         try:
             yield session
         except BaseException:
@@ -209,6 +214,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await _run(session.info.pop(_ON_ROLLBACK, []))
             raise
         await _run(session.info.pop(_ON_COMMIT, []))
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request; commit on success, roll back on any error."""
+    sessionmaker = plumbing(request.app).sessionmaker
+    async with unit_of_work(sessionmaker, write=not _reads_only(request)) as session:
+        yield session
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

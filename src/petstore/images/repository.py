@@ -37,6 +37,19 @@ async def get(
     )
 
 
+async def of_pets(
+    session: AsyncSession, tenant: str, pet_ids: Sequence[uuid.UUID]
+) -> list[PetImage]:
+    if not pet_ids:
+        return []
+    rows = await session.scalars(
+        select(PetImage)
+        .where(PetImage.tenant == tenant, PetImage.pet_id.in_(pet_ids))
+        .order_by(PetImage.created_at, PetImage.id)
+    )
+    return list(rows.all())
+
+
 async def remove(session: AsyncSession, image_id: uuid.UUID) -> None:
     await session.execute(delete(PetImage).where(PetImage.id == image_id))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.datastructures import UploadFile
@@ -19,9 +19,8 @@ from petstore.core.responses import JsonResponse, no_content
 from petstore.core.routing import PetstoreRoute
 from petstore.core.tenancy import TenantDep
 from petstore.images import service
-from petstore.images.models import PetImage
 from petstore.images.processing import invalid
-from petstore.images.schemas import UploadResult
+from petstore.images.schemas import UploadResult, image_payload
 from petstore.pets.routes import PetDep, PetForWrite
 
 router = APIRouter(tags=["Pet"], route_class=PetstoreRoute)
@@ -51,19 +50,6 @@ UPLOAD_BODY = {
         }
     },
 }
-
-
-def image_payload(image: PetImage, base: str) -> dict[str, Any]:
-    url = service.image_url(base, image.pet_id, image.id)
-    return {
-        "id": str(image.id),
-        "url": url,
-        "thumbnailUrl": f"{url}?size=thumb",
-        "contentType": image.content_type,
-        "width": image.width,
-        "height": image.height,
-        "bytes": image.bytes,
-    }
 
 
 async def _read_upload(request: Request, max_bytes: int) -> tuple[bytes, str | None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import anyio.to_thread
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,13 +21,20 @@ from petstore.core.ids import new_id, utcnow
 from petstore.images import repository
 from petstore.images.models import PetImage
 from petstore.images.processing import process
+from petstore.images.schemas import image_url as image_url
 from petstore.images.storage import ImageStorage, content_key
 from petstore.pets.models import Pet
 from petstore.pets.schemas import MAX_PHOTOS
 
 
-def image_url(base: str, pet_id: uuid.UUID, image_id: uuid.UUID) -> str:
-    return f"{base}/v1/pets/{pet_id}/images/{image_id}"
+async def images_of_pets(
+    session: AsyncSession, tenant: str, pet_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[PetImage]]:
+    """Every image of each of these pets, oldest first, in one statement (DataLoaders)."""
+    found: dict[uuid.UUID, list[PetImage]] = {pet_id: [] for pet_id in pet_ids}
+    for image in await repository.of_pets(session, tenant, pet_ids):
+        found[image.pet_id].append(image)
+    return found
 
 
 async def _unreferenced(

@@ -49,6 +49,13 @@ async def get_pet(
     return pet
 
 
+async def pets_by_ids(
+    session: AsyncSession, tenant: str, pet_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Pet]:
+    """Many pets of the tenant at once, by id (for doors that batch lookups: DataLoaders)."""
+    return {pet.id: pet for pet in await repository.get_many(session, tenant, pet_ids)}
+
+
 def _apply(pet: Pet, data: PetWrite) -> None:
     medical = data.medicalInfo
     pet.name = data.name

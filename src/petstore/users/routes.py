@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Request
 from starlette.responses import Response
@@ -12,7 +12,6 @@ from petstore.auth.dependencies import RequireScopes
 from petstore.auth.principal import Principal
 from petstore.container import container_of
 from petstore.core.database import SessionDep
-from petstore.core.ids import rfc3339
 from petstore.core.links import absolute, base_url
 from petstore.core.openapi_meta import responses_for
 from petstore.core.responses import (
@@ -22,10 +21,10 @@ from petstore.core.responses import (
     resource_response,
 )
 from petstore.core.routing import PetstoreRoute, reserve_path
-from petstore.core.tenancy import TenantDep, tenant_id_out
+from petstore.core.tenancy import TenantDep
 from petstore.users import service
 from petstore.users.models import User as UserRow
-from petstore.users.schemas import User, UserCreate, UserUpdate
+from petstore.users.schemas import User, UserCreate, UserUpdate, user_payload
 
 router = APIRouter(tags=["User"], route_class=PetstoreRoute)
 
@@ -35,23 +34,6 @@ UserId = Annotated[
 ]
 Reader = Annotated[Principal, Depends(RequireScopes("read:user", sandbox_anonymous=True))]
 Writer = Annotated[Principal, Depends(RequireScopes("write:user", sandbox_anonymous=True))]
-
-
-def user_payload(user: UserRow, base: str) -> dict[str, Any]:
-    return {
-        "id": str(user.id),
-        "username": user.username,
-        "email": user.email,
-        "firstName": user.first_name,
-        "lastName": user.last_name,
-        "phone": user.phone,
-        "role": user.role,
-        "preferences": {"newsletter": user.newsletter, "notifications": user.notifications},
-        "tenantId": tenant_id_out(user.tenant),
-        "createdAt": rfc3339(user.created_at),
-        "updatedAt": rfc3339(user.updated_at),
-        "links": {"self": f"{base}/v1/users/{user.id}"},
-    }
 
 
 async def load_for_read(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from petstore.auth.password_policy import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from petstore.core.ids import rfc3339
 from petstore.core.schemas import InputModel, OutputModel, StrictBool
+from petstore.core.tenancy import tenant_id_out
+from petstore.users.models import User as UserRow
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,50}$"
 # ASCII-only on purpose: the same pattern must mean the same thing to Python and to the
@@ -94,3 +97,21 @@ class User(OutputModel):
     createdAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
     updatedAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
     links: UserLinks
+
+
+def user_payload(user: UserRow, base: str) -> dict[str, Any]:
+    """The wire form of a stored user (never its password hash), for every door."""
+    return {
+        "id": str(user.id),
+        "username": user.username,
+        "email": user.email,
+        "firstName": user.first_name,
+        "lastName": user.last_name,
+        "phone": user.phone,
+        "role": user.role,
+        "preferences": {"newsletter": user.newsletter, "notifications": user.notifications},
+        "tenantId": tenant_id_out(user.tenant),
+        "createdAt": rfc3339(user.created_at),
+        "updatedAt": rfc3339(user.updated_at),
+        "links": {"self": f"{base}/v1/users/{user.id}"},
+    }

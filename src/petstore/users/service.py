@@ -8,6 +8,7 @@ cannot be probed.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,6 +82,14 @@ async def visible_user(
     if user is None:
         raise not_found("user", user_id)
     return user
+
+
+async def users_by_ids(
+    session: AsyncSession, tenant: str, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, User]:
+    """Many users of the tenant at once, by id (for doors that batch lookups: DataLoaders);
+    who may see which is the caller's :meth:`Principal.can_see_user`."""
+    return {user.id: user for user in await repository.get_many(session, tenant, user_ids)}
 
 
 async def update_user(
