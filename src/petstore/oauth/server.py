@@ -62,10 +62,19 @@ from petstore.oauth.models import (
     DeviceAuthorization,
     OAuthClient,
 )
-from petstore.oauth.service import DEVICE_CODE, DEVICE_FLOW_SCOPES
+from petstore.oauth.service import DEVICE_CODE, DEVICE_FLOW_SCOPES, protected_resources
 from petstore.users.models import User
 
 T = TypeVar("T")
+
+
+class InvalidTargetError(OAuth2Error):  # type: ignore[misc]
+    """RFC 8707 §2: the ``resource`` named is not one this server mints tokens for, or not
+    the one the grant was made for."""
+
+    error = "invalid_target"
+    status_code = 400
+
 
 CODE_TTL = timedelta(seconds=60)
 DEVICE_CODE_TTL_SECONDS = 600
@@ -282,6 +291,9 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         self.db = db
         self.pending_refresh: dict[str, RefreshToken] = {}
         self.issued_jti: dict[str, str] = {}  # access token -> its jti, for save_token
+        # The audience of the tokens this exchange issues: the grant's resource (RFC 8707),
+        # set when the grant is authenticated; ``None`` is the REST API.
+        self.audience: str | None = None
         self.register_token_generator("default", self.generate_bearer_token)
         self.register_grant(CodeGrant, [RequireS256()])
         self.register_grant(RefreshGrant)
@@ -309,6 +321,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         not raised, so that the page decides whether it may redirect."""
         try:
             grant = self.get_consent_grant(request)
+            self.requested_resource(request, grant.redirect_uri)
         except OAuth2Error as error:
             return error
         return Flow(grant.client, frozenset(request.scope.split()), grant.redirect_uri)
@@ -321,6 +334,21 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         return self.create_authorization_response(  # type: ignore[no-any-return]
             request, grant_user=user, grant=grant
         )
+
+    def requested_resource(
+        self, request: HttpRequest, redirect_uri: str | None = None
+    ) -> str | None:
+        """The ``resource`` parameter (RFC 8707) of a request, if it names a resource this
+        server protects with audience-bound tokens; ``InvalidTargetError`` if it names another.
+        Absent, the tokens are the REST API's, as before the parameter existed."""
+        resource = request.payload.data.get("resource") or None
+        if resource is None:
+            return None
+        if resource.rstrip("/") not in protected_resources(self.ctx.base_url):
+            raise InvalidTargetError(
+                "This server issues no tokens for that resource.", redirect_uri=redirect_uri
+            )
+        return str(resource.rstrip("/"))
 
     # Storage -----------------------------------------------------------------------------
 
@@ -349,6 +377,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
                 scopes=scopes,
                 tenant=row.tenant or "",
                 client_id=row.client_id,
+                audience=self.audience,
             )
         else:
             scopes = frozenset((scope or "").split()) & ROLE_SCOPES[Role(user.role)]
@@ -359,6 +388,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
                 scopes=scopes,
                 tenant=user.tenant,
                 client_id=row.client_id,
+                audience=self.audience,
             )
         self.issued_jti[issued.token] = issued.jti
         token: dict[str, Any] = {
@@ -369,7 +399,12 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         }
         if include_refresh_token and user is not None:
             refresh, refresh_row = new_refresh_token(
-                self.ctx.settings, user, scopes, issued, client_id=row.client_id
+                self.ctx.settings,
+                user,
+                scopes,
+                issued,
+                client_id=row.client_id,
+                resource=self.audience,
             )
             self.pending_refresh[refresh] = refresh_row
             token["refresh_token"] = refresh
@@ -492,6 +527,7 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
                 code_challenge=request.payload.data["code_challenge"],
                 code_challenge_method=request.payload.data["code_challenge_method"],
                 expires_at=now + CODE_TTL,
+                resource=self.server.requested_resource(request),
             ),
         )
 
@@ -518,7 +554,19 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
         return None  # claimed in query_authorization_code; kept to recognise replays
 
     def authenticate_user(self, authorization_code: StoredCode) -> User | None:
+        """The code's user; the tokens are for the code's resource, which a ``resource`` sent
+        to the token endpoint must repeat (RFC 8707 §2.2)."""
+        self.server.audience = _same_resource(
+            self.server.requested_resource(self.request), authorization_code.row.resource
+        )
         return repository.get_user(self.server.db, authorization_code.row.user_id)
+
+
+def _same_resource(requested: str | None, granted: str | None) -> str | None:
+    """The grant's resource, refusing a token request that names a different one."""
+    if requested is not None and requested != granted:
+        raise InvalidTargetError("The resource differs from the one the grant was made for.")
+    return granted
 
 
 class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
@@ -553,6 +601,9 @@ class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         return credential
 
     def authenticate_user(self, refresh_token: Credential) -> User | None:
+        """The token's user; the new tokens keep the resource of the family."""
+        granted = refresh_token.refresh.resource if refresh_token.refresh else None
+        self.server.audience = _same_resource(self.server.requested_resource(self.request), granted)
         return repository.get_user(self.server.db, uuid.UUID(refresh_token.subject))
 
     def revoke_old_credential(self, refresh_token: Credential) -> None:
