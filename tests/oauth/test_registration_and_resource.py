@@ -8,7 +8,10 @@ from typing import Any
 
 import httpx
 import jwt
+from fastapi import FastAPI
 
+from petstore.auth import service as auth_service
+from petstore.container import container_of
 from tests.support.accounts import Account, bearer
 from tests.support.oauth import (
     BASE,
@@ -145,3 +148,15 @@ async def test_tokens_without_a_resource_still_work_at_rest(
     tokens = (await exchange(oc, client, code, verifier.verifier)).json()
     me = await oc.get("/v1/users/me", headers=bearer(tokens["access_token"]))
     assert me.status_code == 200, me.text
+
+
+async def test_a_token_for_mcp_can_be_revoked(
+    app: FastAPI, oc: httpx.AsyncClient, browser: httpx.AsyncClient, user: Account
+) -> None:
+    client, code, verifier = await _mcp_code(oc, browser, user, MCP)
+    access = (await exchange(oc, client, code, verifier)).json()["access_token"]
+    jti = jwt.decode(access, options={"verify_signature": False})["jti"]
+    response = await oc.post("/oauth/revoke", data={"token": access, "client_id": client.client_id})
+    assert response.status_code == 200, response.text
+    async with container_of(app).sessionmaker() as session:
+        assert await auth_service.is_revoked(session, jti)

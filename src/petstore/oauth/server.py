@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 from petstore.auth.models import RefreshToken
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
 from petstore.auth.service import access_expiry, hash_token, new_refresh_token
-from petstore.auth.tokens import InvalidToken, TokenService
+from petstore.auth.tokens import InvalidToken, TokenClaims, TokenService
 from petstore.core.ids import as_utc, new_id, utcnow
 from petstore.core.settings import Settings
 from petstore.oauth import repository
@@ -246,6 +246,7 @@ class Credential:
     revoked: bool
     jti: str | None = None
     refresh: RefreshToken | None = None
+    audience: str | None = None  # None: the REST API's
 
     def check_client(self, client: Client) -> bool:
         return self.client_id == client.client_id
@@ -441,9 +442,8 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         """The access or refresh token ``token``, whatever the hint says (RFC 7009 §2.1: the
         hint only speeds up the search)."""
         if token.count(".") == 2:
-            try:
-                claims = self.ctx.tokens.verify(token)
-            except InvalidToken:
+            audience, claims = self._verify_any_audience(token)
+            if claims is None:
                 return None
             return Credential(
                 kind="access_token",
@@ -456,6 +456,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
                 expires_at=claims.expires_at,
                 revoked=repository.is_revoked(self.db, claims.jti),
                 jti=claims.jti,
+                audience=audience,
             )
         row = repository.find_refresh_token(self.db, hash_token(token))
         if row is None:
@@ -472,7 +473,18 @@ class Server(AuthorizationServer):  # type: ignore[misc]
             expires_at=as_utc(row.expires_at),
             revoked=row.revoked_at is not None or row.used_at is not None,
             refresh=row,
+            audience=row.resource,
         )
+
+    def _verify_any_audience(self, token: str) -> tuple[str | None, TokenClaims | None]:
+        """A token of this server for the REST API or any protected resource (revocation and
+        introspection serve them all), with its audience."""
+        for audience in (None, *protected_resources(self.ctx.base_url)):
+            try:
+                return audience, self.ctx.tokens.verify(token, audience)
+            except InvalidToken:
+                continue
+        return None, None
 
 
 # --- grants -------------------------------------------------------------------------------
@@ -761,7 +773,7 @@ class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
             "exp": int(token.expires_at.timestamp()),
             "iat": int(token.issued_at.timestamp()),
             "sub": token.subject,
-            "aud": settings.jwt_audience,
+            "aud": token.audience or settings.jwt_audience,
             "iss": settings.token_issuer,
             "tid": token.tenant,
         }
