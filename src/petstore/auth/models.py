@@ -35,7 +35,8 @@ class RefreshToken(Base):
     ``client_id`` is the OAuth client it was issued to (``None``: issued by login).
     ``access_jti`` and ``access_expires_at`` name the access token issued with it, so that a
     revoked family takes its live access tokens along (``None``: written before 0010; such a
-    token is assumed alive for a day, the longest lifetime)."""
+    token is assumed alive for a day, the longest lifetime). ``resource`` (RFC 8707) is the
+    audience of the access tokens it gives, kept across rotation."""
 
     __tablename__ = "refresh_tokens"
     __table_args__ = (Index("ix_refresh_tokens_family", "family_id"),)
@@ -55,3 +56,5 @@ class RefreshToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     client_id: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    # RFC 8707: the resource its access tokens are for (``None``: the REST API's audience).
+    resource: Mapped[str | None] = mapped_column(String(2048), default=None)

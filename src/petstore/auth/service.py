@@ -123,6 +123,7 @@ def new_refresh_token(
     access: IssuedToken,
     family_id: uuid.UUID | None = None,
     client_id: str | None = None,
+    resource: str | None = None,
 ) -> tuple[str, RefreshToken]:
     """A fresh refresh token and its row (login and the OAuth grants share one table, one
     rotation rule and one family revocation). The row remembers the access token issued with
@@ -141,6 +142,7 @@ def new_refresh_token(
         created_at=now,
         expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
         client_id=client_id,
+        resource=resource,
     )
     return refresh, row
 
@@ -334,23 +336,29 @@ def missing_scopes(needed: frozenset[str], held: frozenset[str]) -> str | None:
 
 
 async def authorize_bearer(
-    session: AsyncSession, tokens: TokenService, authorization: str | None, tenant: str, scope: str
+    session: AsyncSession,
+    tokens: TokenService,
+    authorization: str | None,
+    tenant: str,
+    scope: str | None,
+    audience: str | None = None,
 ) -> TokenClaims:
-    """The claims of an ``Authorization`` header's live access token of ``tenant`` holding
-    ``scope``, with the REST door's verdicts (401 no, bad or revoked token; 403 another tenant
-    or a missing scope), for doors that have no FastAPI dependencies of the REST door's."""
+    """The claims of an ``Authorization`` header's live access token of ``tenant`` for
+    ``audience`` (default: the REST API) holding ``scope`` (``None``: any), with the REST
+    door's verdicts (401 no, bad or revoked token; 403 another tenant or a missing scope), for
+    doors that have no FastAPI dependencies of the REST door's."""
     token = bearer_value(authorization)
     if token is None:
         raise errors.unauthorized()
     try:
-        claims = tokens.verify(token)
+        claims = tokens.verify(token, audience)
     except InvalidToken:
         raise errors.unauthorized(INVALID_TOKEN) from None
     if await is_revoked(session, claims.jti, claims.client_id):
         raise errors.unauthorized(REVOKED_TOKEN)
     if claims.tenant != tenant:
         raise errors.forbidden(OTHER_TENANT)
-    shortfall = missing_scopes(frozenset({scope}), claims.scopes)
+    shortfall = missing_scopes(frozenset({scope} if scope else ()), claims.scopes)
     if shortfall is not None:
         raise errors.forbidden(shortfall)
     return claims

@@ -70,15 +70,17 @@ class TokenService:
         scopes: frozenset[str],
         tenant: str,
         client_id: str | None = None,
+        audience: str | None = None,
     ) -> IssuedToken:
         """Sign an access token; ``client_id`` (RFC 9068) names the OAuth client it was issued
-        to, absent for tokens from login."""
+        to, absent for tokens from login. ``audience`` is the resource (RFC 8707) it is for;
+        by default the REST API, which refuses tokens for any other."""
         now = utcnow()
         expires_at = now + timedelta(seconds=self._settings.access_token_ttl_seconds)
         jti = secrets.token_urlsafe(16)
         claims = {
             "iss": self._settings.token_issuer,
-            "aud": self._settings.jwt_audience,
+            "aud": audience or self._settings.jwt_audience,
             "sub": str(user_id),
             "iat": int(now.timestamp()),
             "nbf": int(now.timestamp()),
@@ -97,7 +99,8 @@ class TokenService:
         )
         return IssuedToken(token=token, jti=jti, expires_at=expires_at.replace(microsecond=0))
 
-    def verify(self, token: str) -> TokenClaims:
+    def verify(self, token: str, audience: str | None = None) -> TokenClaims:
+        """The claims of a token this server issued for ``audience`` (default: the REST API)."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -113,7 +116,7 @@ class TokenService:
                 token,
                 key,
                 algorithms=[ALGORITHM],
-                audience=self._settings.jwt_audience,
+                audience=audience or self._settings.jwt_audience,
                 issuer=self._settings.token_issuer,
                 leeway=LEEWAY_SECONDS,
                 options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"]},

@@ -60,6 +60,8 @@ class AuthorizationCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     access_jti: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
     family_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, default=None)
+    # RFC 8707: the resource the client asked for (``None``: the REST API).
+    resource: Mapped[str | None] = mapped_column(String(2048), nullable=True, default=None)
 
 
 class DeviceAuthorization(Base):

@@ -26,6 +26,9 @@ _GRAMMARS = {
     "redirect_uri": re.compile(
         r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*"
     ),
+    "resource": re.compile(
+        r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9._~:/?\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*"
+    ),
     # response-type = response-name *( SP response-name ), response-char = "_" / DIGIT / ALPHA
     "response_type": re.compile(r"[A-Za-z0-9_]+(?: [A-Za-z0-9_]+)*"),
 }
@@ -38,6 +41,7 @@ AUTHORIZATION_PARAMETERS = frozenset(
         "state",
         "code_challenge",
         "code_challenge_method",
+        "resource",  # RFC 8707
         "tenant",  # ours: the tenant a first-party client's user signs in to
     }
 )

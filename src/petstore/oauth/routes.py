@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -23,8 +24,9 @@ from petstore.core.database import SessionDep
 from petstore.core.links import base_url
 from petstore.core.responses import JsonResponse
 from petstore.core.settings import Settings
-from petstore.oauth import pages, protocol
-from petstore.oauth.schemas import AuthorizationServerMetadata
+from petstore.core.tenancy import TenantDep
+from petstore.oauth import pages, protocol, service
+from petstore.oauth.schemas import AuthorizationServerMetadata, ClientRegistrationRequest
 from petstore.oauth.server import Reply, Server, run
 from petstore.oauth.service import GRANT_TYPES
 
@@ -98,6 +100,53 @@ async def device_submit(request: Request, session: SessionDep) -> Response:
     return await pages.device_submit(request, session)
 
 
+# --- RFC 7591 dynamic client registration ------------------------------------------------
+
+REGISTER_PATH = "/oauth/register"
+
+
+def _registration_error(error: str, description: str) -> Response:
+    return JsonResponse(
+        {"error": error, "error_description": description},
+        status_code=400,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.post(REGISTER_PATH)
+async def register(request: Request, session: SessionDep, tenant: TenantDep) -> Response:
+    """Open registration of a public client (what an MCP client does before signing in);
+    answers and refusals in RFC 7591's own JSON, not RFC 9457."""
+    try:
+        body = ClientRegistrationRequest.model_validate_json(await request.body())
+    except ValidationError as exc:
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"]) or "body"
+        return _registration_error("invalid_client_metadata", f"The metadata is invalid: {where}.")
+    registration = service.Registration(
+        client_name=body.client_name,
+        redirect_uris=body.redirect_uris,
+        grant_types=body.grant_types,
+        response_types=body.response_types,
+        token_endpoint_auth_method=body.token_endpoint_auth_method,
+        scope=body.scope,
+    )
+    try:
+        client = await service.register_client(session, tenant, registration)
+    except service.RegistrationRefused as refused:
+        return _registration_error(refused.error, refused.description)
+    answer = {
+        "client_id": client.client_id,
+        "client_id_issued_at": int(client.created_at.timestamp()),
+        "client_name": client.name,
+        "redirect_uris": list(client.redirect_uris),
+        "grant_types": list(client.grant_types),
+        "response_types": ["code"],
+        "token_endpoint_auth_method": "none",
+        "scope": client.scope,
+    }
+    return JsonResponse(answer, status_code=201, headers={"Cache-Control": "no-store"})
+
+
 # --- RFC 8414 metadata --------------------------------------------------------------------
 
 
@@ -115,6 +164,7 @@ def metadata(base: str, settings: Settings) -> dict[str, Any]:
         "revocation_endpoint": f"{base}/oauth/revoke",
         "introspection_endpoint": f"{base}/oauth/introspect",
         "jwks_uri": f"{base}/.well-known/jwks.json",
+        "registration_endpoint": f"{base}{REGISTER_PATH}",
         "scopes_supported": sorted(ALL_SCOPES),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],

@@ -101,6 +101,7 @@ class AuthorizationServerMetadata(OutputModel):
     revocation_endpoint: str
     introspection_endpoint: str
     jwks_uri: str
+    registration_endpoint: str
     scopes_supported: list[str]
     response_types_supported: list[str]
     response_modes_supported: list[str]
@@ -113,3 +114,22 @@ class AuthorizationServerMetadata(OutputModel):
     access_token_issuer: Annotated[
         str, Field(description="The `iss` claim of the access tokens (JWTs) issued here.")
     ]
+
+
+class ClientRegistrationRequest(InputModel):
+    """RFC 7591 §2 client metadata, as MCP clients send it (snake_case, the RFC's names)."""
+
+    redirect_uris: list[Annotated[str, Field(max_length=2048)]] = Field(
+        default_factory=list, max_length=10
+    )
+    client_name: str | None = Field(default=None, max_length=200)
+    grant_types: list[Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=lambda: ["authorization_code"], max_length=5
+    )
+    response_types: list[Annotated[str, Field(max_length=20)]] = Field(
+        default_factory=lambda: ["code"], max_length=5
+    )
+    # RFC 7591 defaults to client_secret_basic; this server registers public clients only, and
+    # a client that says nothing is treated as one (the answer says "none").
+    token_endpoint_auth_method: str = Field(default="none", max_length=50)
+    scope: str | None = Field(default=None, max_length=255)

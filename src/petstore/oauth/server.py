@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 from petstore.auth.models import RefreshToken
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
 from petstore.auth.service import access_expiry, hash_token, new_refresh_token
-from petstore.auth.tokens import InvalidToken, TokenService
+from petstore.auth.tokens import InvalidToken, TokenClaims, TokenService
 from petstore.core.ids import as_utc, new_id, utcnow
 from petstore.core.settings import Settings
 from petstore.oauth import repository
@@ -62,10 +62,19 @@ from petstore.oauth.models import (
     DeviceAuthorization,
     OAuthClient,
 )
-from petstore.oauth.service import DEVICE_CODE, DEVICE_FLOW_SCOPES
+from petstore.oauth.service import DEVICE_CODE, DEVICE_FLOW_SCOPES, protected_resources
 from petstore.users.models import User
 
 T = TypeVar("T")
+
+
+class InvalidTargetError(OAuth2Error):  # type: ignore[misc]
+    """RFC 8707 §2: the ``resource`` named is not one this server mints tokens for, or not
+    the one the grant was made for."""
+
+    error = "invalid_target"
+    status_code = 400
+
 
 CODE_TTL = timedelta(seconds=60)
 DEVICE_CODE_TTL_SECONDS = 600
@@ -237,6 +246,7 @@ class Credential:
     revoked: bool
     jti: str | None = None
     refresh: RefreshToken | None = None
+    audience: str | None = None  # None: the REST API's
 
     def check_client(self, client: Client) -> bool:
         return self.client_id == client.client_id
@@ -282,6 +292,9 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         self.db = db
         self.pending_refresh: dict[str, RefreshToken] = {}
         self.issued_jti: dict[str, str] = {}  # access token -> its jti, for save_token
+        # The audience of the tokens this exchange issues: the grant's resource (RFC 8707),
+        # set when the grant is authenticated; ``None`` is the REST API.
+        self.audience: str | None = None
         self.register_token_generator("default", self.generate_bearer_token)
         self.register_grant(CodeGrant, [RequireS256()])
         self.register_grant(RefreshGrant)
@@ -309,6 +322,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         not raised, so that the page decides whether it may redirect."""
         try:
             grant = self.get_consent_grant(request)
+            self.requested_resource(request, grant.redirect_uri)
         except OAuth2Error as error:
             return error
         return Flow(grant.client, frozenset(request.scope.split()), grant.redirect_uri)
@@ -321,6 +335,21 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         return self.create_authorization_response(  # type: ignore[no-any-return]
             request, grant_user=user, grant=grant
         )
+
+    def requested_resource(
+        self, request: HttpRequest, redirect_uri: str | None = None
+    ) -> str | None:
+        """The ``resource`` parameter (RFC 8707) of a request, if it names a resource this
+        server protects with audience-bound tokens; ``InvalidTargetError`` if it names another.
+        Absent, the tokens are the REST API's, as before the parameter existed."""
+        resource = request.payload.data.get("resource") or None
+        if resource is None:
+            return None
+        if resource.rstrip("/") not in protected_resources(self.ctx.base_url):
+            raise InvalidTargetError(
+                "This server issues no tokens for that resource.", redirect_uri=redirect_uri
+            )
+        return str(resource.rstrip("/"))
 
     # Storage -----------------------------------------------------------------------------
 
@@ -349,6 +378,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
                 scopes=scopes,
                 tenant=row.tenant or "",
                 client_id=row.client_id,
+                audience=self.audience,
             )
         else:
             scopes = frozenset((scope or "").split()) & ROLE_SCOPES[Role(user.role)]
@@ -359,6 +389,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
                 scopes=scopes,
                 tenant=user.tenant,
                 client_id=row.client_id,
+                audience=self.audience,
             )
         self.issued_jti[issued.token] = issued.jti
         token: dict[str, Any] = {
@@ -369,7 +400,12 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         }
         if include_refresh_token and user is not None:
             refresh, refresh_row = new_refresh_token(
-                self.ctx.settings, user, scopes, issued, client_id=row.client_id
+                self.ctx.settings,
+                user,
+                scopes,
+                issued,
+                client_id=row.client_id,
+                resource=self.audience,
             )
             self.pending_refresh[refresh] = refresh_row
             token["refresh_token"] = refresh
@@ -406,9 +442,8 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         """The access or refresh token ``token``, whatever the hint says (RFC 7009 §2.1: the
         hint only speeds up the search)."""
         if token.count(".") == 2:
-            try:
-                claims = self.ctx.tokens.verify(token)
-            except InvalidToken:
+            audience, claims = self._verify_any_audience(token)
+            if claims is None:
                 return None
             return Credential(
                 kind="access_token",
@@ -421,6 +456,7 @@ class Server(AuthorizationServer):  # type: ignore[misc]
                 expires_at=claims.expires_at,
                 revoked=repository.is_revoked(self.db, claims.jti),
                 jti=claims.jti,
+                audience=audience,
             )
         row = repository.find_refresh_token(self.db, hash_token(token))
         if row is None:
@@ -437,7 +473,18 @@ class Server(AuthorizationServer):  # type: ignore[misc]
             expires_at=as_utc(row.expires_at),
             revoked=row.revoked_at is not None or row.used_at is not None,
             refresh=row,
+            audience=row.resource,
         )
+
+    def _verify_any_audience(self, token: str) -> tuple[str | None, TokenClaims | None]:
+        """A token of this server for the REST API or any protected resource (revocation and
+        introspection serve them all), with its audience."""
+        for audience in (None, *protected_resources(self.ctx.base_url)):
+            try:
+                return audience, self.ctx.tokens.verify(token, audience)
+            except InvalidToken:
+                continue
+        return None, None
 
 
 # --- grants -------------------------------------------------------------------------------
@@ -492,6 +539,7 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
                 code_challenge=request.payload.data["code_challenge"],
                 code_challenge_method=request.payload.data["code_challenge_method"],
                 expires_at=now + CODE_TTL,
+                resource=self.server.requested_resource(request),
             ),
         )
 
@@ -518,7 +566,19 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
         return None  # claimed in query_authorization_code; kept to recognise replays
 
     def authenticate_user(self, authorization_code: StoredCode) -> User | None:
+        """The code's user; the tokens are for the code's resource, which a ``resource`` sent
+        to the token endpoint must repeat (RFC 8707 §2.2)."""
+        self.server.audience = _same_resource(
+            self.server.requested_resource(self.request), authorization_code.row.resource
+        )
         return repository.get_user(self.server.db, authorization_code.row.user_id)
+
+
+def _same_resource(requested: str | None, granted: str | None) -> str | None:
+    """The grant's resource, refusing a token request that names a different one."""
+    if requested is not None and requested != granted:
+        raise InvalidTargetError("The resource differs from the one the grant was made for.")
+    return granted
 
 
 class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
@@ -553,6 +613,9 @@ class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         return credential
 
     def authenticate_user(self, refresh_token: Credential) -> User | None:
+        """The token's user; the new tokens keep the resource of the family."""
+        granted = refresh_token.refresh.resource if refresh_token.refresh else None
+        self.server.audience = _same_resource(self.server.requested_resource(self.request), granted)
         return repository.get_user(self.server.db, uuid.UUID(refresh_token.subject))
 
     def revoke_old_credential(self, refresh_token: Credential) -> None:
@@ -710,7 +773,7 @@ class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
             "exp": int(token.expires_at.timestamp()),
             "iat": int(token.issued_at.timestamp()),
             "sub": token.subject,
-            "aud": settings.jwt_audience,
+            "aud": token.audience or settings.jwt_audience,
             "iss": settings.token_issuer,
             "tid": token.tenant,
         }

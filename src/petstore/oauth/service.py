@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role
 from petstore.auth.service import hash_token, revoke_client_tokens
-from petstore.core.errors import forbidden, not_found, validation_failed
+from petstore.core.errors import InvalidInput, forbidden, not_found, validation_failed
 from petstore.core.ids import as_utc, new_id, utcnow
 from petstore.core.ratelimit import RateLimitStore
 from petstore.core.settings import Settings
@@ -41,6 +41,17 @@ DEVICE_FLOW_SCOPES = frozenset({"read:pets", "chat:write"})
 SERVICE_SCOPES = frozenset({"read:pets", "write:pets", "chat:write"})
 DEFAULT_SERVICE_SCOPE = "read:pets"
 MAX_REDIRECT_URIS = 10
+# The resources (RFC 8707) whose tokens carry their own audience, as paths of this server:
+# a token minted for one of them is refused by the REST API and by every other one.
+PROTECTED_RESOURCE_PATHS = ("/v1/mcp",)
+# What dynamic registration (RFC 7591) gives a client: a public one, code + PKCE, refresh.
+REGISTERED_GRANTS = (AUTHORIZATION_CODE, REFRESH_TOKEN)
+MAX_CLIENT_NAME = 100
+
+
+def protected_resources(base: str) -> tuple[str, ...]:
+    """The resource identifiers (absolute URLs at ``base``) tokens may be minted for."""
+    return tuple(f"{base}{path}" for path in PROTECTED_RESOURCE_PATHS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +160,68 @@ async def create_client(
     )
     await repository.add_client(session, client)
     return client, secret
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """An RFC 7591 registration request, as read from its JSON body."""
+
+    client_name: str | None
+    redirect_uris: Sequence[str]
+    grant_types: Sequence[str]
+    response_types: Sequence[str]
+    token_endpoint_auth_method: str
+    scope: str | None
+
+
+class RegistrationRefused(Exception):  # noqa: N818
+    """RFC 7591 §3.2.2: why the metadata cannot be registered (``error`` is its code)."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+
+
+async def register_client(session: AsyncSession, tenant: str, request: Registration) -> OAuthClient:
+    """Dynamic registration, open to anyone (as MCP clients expect), so it can only make what
+    is harmless to hand out: a public client that signs users in with the authorization code
+    and PKCE (the server requires S256 of every client), redirect URIs held to the same rules
+    as staff registrations, scopes no wider than the vocabulary. The user still signs in and
+    consents; the client is bound to the tenant it registered in."""
+    if request.token_endpoint_auth_method != "none":  # noqa: S105 - a method's name
+        raise RegistrationRefused(
+            "invalid_client_metadata",
+            "Only public clients may register here: token_endpoint_auth_method must be 'none'.",
+        )
+    if set(request.response_types) - {"code"}:
+        raise RegistrationRefused("invalid_client_metadata", "Only response type 'code'.")
+    if set(request.grant_types) - set(REGISTERED_GRANTS):
+        raise RegistrationRefused(
+            "invalid_client_metadata", "Only the authorization_code and refresh_token grants."
+        )
+    if not request.redirect_uris:
+        raise RegistrationRefused("invalid_redirect_uri", "Name at least one redirect URI.")
+    for uri in request.redirect_uris:
+        problem = check_redirect_uri(uri)
+        if problem is not None:
+            raise RegistrationRefused("invalid_redirect_uri", f"A redirect URI {problem}.")
+    spec = ClientSpec(
+        name=(request.client_name or "MCP client")[:MAX_CLIENT_NAME],
+        redirect_uris=request.redirect_uris,
+        grant_types=list(REGISTERED_GRANTS),
+        scope=request.scope,
+        public=True,
+    )
+    try:
+        client, _secret = await create_client(session, tenant, spec)
+    except InvalidInput as exc:
+        raise RegistrationRefused("invalid_client_metadata", _first_message(exc)) from None
+    return client
+
+
+def _first_message(exc: InvalidInput) -> str:
+    return next((str(e.get("message")) for e in exc.errors or ()), exc.detail)
 
 
 async def list_clients(
