@@ -60,11 +60,8 @@ Tools that cannot read OpenAPI 3.2 yet can use `/v1/openapi-3.1.json` (or `.yaml
 SANDBOX_DESCRIPTION = """
 
 **Sandbox mode.** This server runs the public demo's relaxed rules: any bearer value is
-accepted with every scope, and operations the demo leaves open need no token. A duplicate
-username is 422 (not 409); a payment whose amount differs from the order's total is accepted
-and recorded; a second payment of a paid order is answered 201 and recorded as a separate
-test-mode payment without changing the order; another user's record is 403 (not 404). Never
-put real data here.
+accepted with every scope, and operations the demo leaves open need no token. Never put real
+data here.
 """
 
 SANDBOX_PUBLIC = {
