@@ -36,8 +36,8 @@ from petstore.webhooks.catalog import documented_webhooks
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 
 DESCRIPTION = """\
-A pet adoption store: browse and search pets, sign up and log in, place orders and pay for
-them, and talk to an adoption advisor.
+Browse and search pets, sign up and log in, place orders and pay for them, and talk to an
+adoption advisor.
 
 **Conventions.** Errors are RFC 9457 problem documents (`application/problem+json`). Every
 response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (Unix time);
@@ -48,10 +48,31 @@ at most the currency's ISO 4217 decimals (JPY none, USD two, BHD three), written
 exactly that many. Text must not contain the NUL character (U+0000): 422. Created resources
 carry OpenAPI `links` to what comes next.
 
+**Events.** Subscribe with `POST /v1/webhooks`; each event type is listed under *Webhooks*
+below, and its payload (`…Event`, with its `…Data`) under *Schemas*.
+
 **Try it.** Sign up with `POST /v1/users`, log in with `POST /v1/auth/tokens`, then press
 *Authorize* and paste the `token`; or, under *oauth2 (authorizationCode)*, keep the client
 `petstore-docs` and press *Authorize* to sign in and approve in a pop-up (OAuth 2.0 with PKCE).
+Tools that cannot read OpenAPI 3.2 yet can use `/v1/openapi-3.1.json` (or `.yaml`).
 """
+
+SANDBOX_DESCRIPTION = """
+
+**Sandbox mode.** This server runs the public demo's relaxed rules: any bearer value is
+accepted with every scope, and operations the demo leaves open need no token. Never put real
+data here.
+"""
+
+SANDBOX_PUBLIC = {
+    "callbackOrder": (
+        " Public in sandbox mode, as in the reference: there any bearer value is accepted, so "
+        "a token would prove nothing. Strict mode asks for the order's owner (or staff) "
+        "because the server then POSTs to a URL the caller chose (SSRF-guarded, but still a "
+        "request made on the caller's behalf)."
+    ),
+}
+"""Operations sandbox mode documents as public, with the sentence that says why."""
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -197,6 +218,8 @@ def _finish_operation(op: dict[str, Any], method: str, scopes: frozenset[str] | 
             headers["Location"] = _header_ref("Location")
         if status in ("200", "201"):
             headers["ETag"] = _header_ref("ETag")
+        if status == "200" and any(p.get("name") == "page" for p in op.get("parameters", [])):
+            headers["Link"] = _header_ref("Link")
         if method == "post" and status in ("200", "201"):
             headers["Idempotent-Replayed"] = _header_ref("Idempotent-Replayed")
     if method == "post":
@@ -258,6 +281,62 @@ def _document_redactions(doc: dict[str, Any], api_routes: Sequence[APIRoute]) ->
                     headers["Idempotent-Redacted"] = _header_ref("Idempotent-Redacted")
 
 
+def _operations(item: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    return (op for method, op in item.items() if method in HTTP_METHODS)
+
+
+def _finish_event_operation(op: dict[str, Any]) -> None:
+    """Webhooks and callbacks are requests this server sends: no token of ours is involved
+    (they are signed instead), and FastAPI's 422 and empty 200 body describe nothing the
+    receiver must do."""
+    op["security"] = []
+    responses: dict[str, Any] = op.get("responses", {})
+    responses.pop("422", None)
+    for response in responses.values():
+        if response.get("content") == {"application/json": {"schema": {}}}:
+            del response["content"]
+
+
+def _finish_events(doc: dict[str, Any]) -> None:
+    for item in doc.get("webhooks", {}).values():
+        for op in _operations(item):
+            _finish_event_operation(op)
+    for item in doc.get("paths", {}).values():
+        for op in _operations(item):
+            for callback in op.get("callbacks", {}).values():
+                for callback_item in callback.values():
+                    for callback_op in _operations(callback_item):
+                        _finish_event_operation(callback_op)
+
+
+def _document_query_bodies(doc: dict[str, Any], api_routes: Sequence[APIRoute]) -> None:
+    """FastAPI documents a request body only for the methods it knows, not QUERY: a QUERY
+    operation gets the body documented for the same model by its POST fallback."""
+    documented: dict[Any, dict[str, Any]] = {}
+    missing: list[tuple[dict[str, Any], Any]] = []
+    for route in api_routes:
+        if route.body_field is None or not route.include_in_schema:
+            continue
+        model = route.body_field.field_info.annotation
+        for method in route.methods or ():
+            op = doc["paths"][route.path_format][method.lower()]
+            if "requestBody" in op:
+                documented.setdefault(model, op["requestBody"])
+            elif method == "QUERY":
+                missing.append((op, model))
+    for op, model in missing:
+        op["requestBody"] = copy.deepcopy(documented[model])
+
+
+def _sandbox_public(doc: dict[str, Any]) -> None:
+    for item in doc["paths"].values():
+        for op in _operations(item):
+            why = SANDBOX_PUBLIC.get(op.get("operationId", ""))
+            if why is not None:
+                op["security"] = []
+                op["description"] = op.get("description", "") + why
+
+
 def build_openapi(
     app: FastAPI, settings: Settings, api_routes: Sequence[APIRoute]
 ) -> dict[str, Any]:
@@ -265,25 +344,25 @@ def build_openapi(
         title="Modern Petstore API",
         version=__version__,
         summary="A pet adoption store API: REST done right, events, OAuth 2.0 and an AI advisor.",
-        description=DESCRIPTION,
+        description=DESCRIPTION + (SANDBOX_DESCRIPTION if settings.auth_mode == "sandbox" else ""),
         routes=app.routes,
         webhooks=documented_webhooks(CATALOGUE),
         tags=[
             {"name": "Pet", "description": "Pets available for adoption."},
             {"name": "Store", "description": "Orders and inventory."},
             {"name": "Payments", "description": "Paying orders, payment attempts, receipts."},
-            {"name": "User", "description": "Accounts."},
+            {"name": "User", "description": "Accounts, and logging in (`createToken`)."},
             {
                 "name": "Auth",
-                "description": "Login, tokens and keys; OAuth 2.0 metadata and clients.",
+                "description": "Token refresh and logout, keys; OAuth 2.0 metadata and clients.",
             },
             {"name": "Webhooks", "description": "Event subscriptions and their deliveries."},
             {"name": "Chat", "description": "The pet adoption advisor."},
         ],
     )
     doc["openapi"] = "3.2.0"
-    doc["jsonSchemaDialect"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["info"]["license"] = {"name": "MIT", "identifier": "MIT"}
+    # No jsonSchemaDialect: 2020-12 is already the default, and Swagger UI warns about it.
+    doc["info"]["license"] = {"name": "MIT License", "identifier": "MIT"}
     doc["servers"] = [{"url": settings.public_url or "/", "description": "This server"}]
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
@@ -297,10 +376,14 @@ def build_openapi(
         if route.include_in_schema:
             for method in route.methods or ():
                 scopes_by_op[(route.path_format, method.lower())] = route_scopes(route)
+    _document_query_bodies(doc, api_routes)
     for path, item in doc.get("paths", {}).items():
         for method, op in item.items():
             if method in HTTP_METHODS:
                 _finish_operation(op, method, scopes_by_op.get((path, method)))
+    _finish_events(doc)
+    if settings.auth_mode == "sandbox":
+        _sandbox_public(doc)
     _document_redactions(doc, api_routes)
     add_links(doc)
     return doc

@@ -314,7 +314,7 @@ async def test_payment_refunded_when_a_paid_order_is_cancelled(
 
 async def test_payment_refunded_is_in_the_documents_catalogue(client: httpx.AsyncClient) -> None:
     document = (await client.get("/v1/openapi.json")).json()
-    webhook = document["webhooks"]["payment.refunded"]["post"]
+    webhook = document["webhooks"]["paymentRefunded"]["post"]
     schema = webhook["requestBody"]["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/PaymentRefundedEvent"}
     data = document["components"]["schemas"]["PaymentRefundedEvent"]["properties"]["data"]

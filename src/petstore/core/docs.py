@@ -1,5 +1,6 @@
 """Interactive docs at ``/v1/docs``, with Swagger UI's assets served by this app (no CDN: the
-server works offline), and the OpenAPI document as JSON and YAML.
+server works offline), and the OpenAPI document as JSON and YAML, in 3.2 and in a 3.1
+rendition (:mod:`petstore.core.openapi_31`) for tools that do not read 3.2 yet.
 
 Both HTML pages carry a strict Content-Security-Policy: scripts only from this origin or inline
 with the response's nonce (Swagger UI's init and the OAuth2 redirect page are inline), styles
@@ -22,6 +23,7 @@ from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redi
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse, Response
 
+from petstore.core.openapi_31 import rendition_31
 from petstore.core.responses import JsonResponse
 
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -84,6 +86,13 @@ def yaml_response(document: dict[str, Any]) -> Response:
 def install_docs(app: FastAPI) -> None:
     app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="docs-assets")
     router = APIRouter(include_in_schema=False)
+    made: list[dict[str, Any]] = []
+
+    def document_31() -> dict[str, Any]:
+        """Made once, from the (itself cached) 3.2 document."""
+        if not made:
+            made.append(rendition_31(app.openapi()))
+        return made[0]
 
     @router.get("/v1/openapi.json")
     async def openapi_json() -> Response:
@@ -92,6 +101,14 @@ def install_docs(app: FastAPI) -> None:
     @router.get("/v1/openapi.yaml")
     async def openapi_yaml() -> Response:
         return yaml_response(app.openapi())
+
+    @router.get("/v1/openapi-3.1.json")
+    async def openapi_31_json() -> Response:
+        return JsonResponse(document_31())
+
+    @router.get("/v1/openapi-3.1.yaml")
+    async def openapi_31_yaml() -> Response:
+        return yaml_response(document_31())
 
     @router.get(DOCS_PATH)
     async def docs(request: Request) -> HTMLResponse:

@@ -38,7 +38,7 @@ LINKS: tuple[Link, ...] = (
         "updatePet",
         "patchPet",
         "deletePet",
-        "uploadPetImage",
+        "uploadPetPhoto",
         description="The pet just created.",
     ),
     Link(
@@ -49,7 +49,7 @@ LINKS: tuple[Link, ...] = (
         description="Order the pet just created.",
     ),
     *follows(
-        "uploadPetImage",
+        "uploadPetPhoto",
         "getPetImage",
         "deletePetImage",
         parameters={"id": "$request.path.id", "imageId": "$response.body#/image/id"},

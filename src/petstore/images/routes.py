@@ -78,7 +78,7 @@ async def _read_upload(request: Request, max_bytes: int) -> tuple[bytes, str | N
 
 @router.post(
     "/v1/pets/{id}/images",
-    operation_id="uploadPetImage",
+    operation_id="uploadPetPhoto",
     summary="Upload a pet image",
     description=(
         "Staff only. JPEG, PNG or WebP, decided by the bytes; at most 5 MB and 16,777,216 "

@@ -108,6 +108,9 @@ async def create_client(
     "/v1/oauth/clients",
     operation_id="listOAuthClients",
     summary="List the OAuth clients of your tenant (staff)",
+    description=(
+        "The registered OAuth clients of the tenant, paginated; a secret is shown only at creation."
+    ),
     response_model=OAuthClientCollection,
     responses=responses_for(401, 403),
 )
@@ -126,6 +129,9 @@ async def list_clients(
     "/v1/oauth/clients/{id}",
     operation_id="getOAuthClient",
     summary="Get an OAuth client (staff)",
+    description=(
+        "One registered OAuth client: its redirect URIs, grant types and scopes (never its secret)."
+    ),
     response_model=OAuthClientOut,
     responses=responses_for(304, 400, 401, 403, 404),
 )

@@ -112,6 +112,10 @@ async def pay_order(
     "/v1/orders/{id}/payments",
     operation_id="listOrderPayments",
     summary="List an order's payment attempts",
+    description=(
+        "Every payment attempt on the order, oldest first, declined ones included: the "
+        "history a support agent needs."
+    ),
     response_model=PaymentCollection,
     responses=responses_for(400, 401, 403, 404),
 )
@@ -125,6 +129,9 @@ async def list_payments(request: Request, order: ReadableOrder, session: Session
     "/v1/orders/{id}/payments/{paymentId}",
     operation_id="getOrderPayment",
     summary="Get one payment attempt",
+    description=(
+        "One payment attempt on the order, with its status and (once it succeeded) its receipt id."
+    ),
     response_model=Payment,
     responses=responses_for(304, 400, 401, 403, 404),
 )

@@ -49,9 +49,13 @@ callback_router = APIRouter()
 @callback_router.post(
     "{$request.body#/callbackUrl}",
     operation_id="orderProcessed",
+    name="orderProcessed",
     summary="The outcome of an order callback request",
     response_model=None,
-    responses={200: {"description": "Callback received."}},
+    responses={
+        200: {"description": "Callback received."},
+        "4XX": {"description": "Not accepted: retried like any answer other than 2xx."},
+    },
 )
 def order_processed(body: OrderProcessed) -> None:
     """Documents the callback we send; the receiver implements it."""

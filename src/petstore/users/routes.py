@@ -92,6 +92,9 @@ async def create_user(
     "/v1/users/me",
     operation_id="getCurrentUser",
     summary="Get the signed-in user",
+    description=(
+        "The account the access token belongs to: how a client learns its own user id after login."
+    ),
     response_model=User,
     responses=responses_for(304, 401, 403, 404),
 )

@@ -2,7 +2,10 @@
 
 These routes are documentation only (FastAPI's ``app.webhooks``): the receiver implements them.
 They are generated from the one catalogue (:data:`petstore.events.CATALOGUE`), so a new event
-type is documented by declaring it.
+type is documented by declaring it. The keys and operationIds follow the reference document
+(``orderStatusChanged`` / ``orderStatusChangedWebhook``): generated clients name their handlers
+after them, and dots are not valid in most languages' identifiers. The wire name
+(``order.statusChanged``) stays the event's ``type`` and the subscription filter.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ RECEIVED: dict[int | str, dict[str, Any]] = {
 }
 
 
+def webhook_key(event_name: str) -> str:
+    """``order.statusChanged`` -> ``orderStatusChanged``: the event's key in ``webhooks``."""
+    head, _, tail = event_name.partition(".")
+    return head + tail[:1].upper() + tail[1:]
+
+
 def _receiver(model: type[BaseModel]) -> Callable[..., Any]:
     def receive(body: Any) -> None:
         """Implemented by the subscriber."""
@@ -39,13 +48,15 @@ def documented_webhooks(catalogue: EventCatalogue) -> list[BaseRoute]:
     """One documentation-only POST operation per event type, its body the typed envelope."""
     router = APIRouter()
     for event_type in catalogue:
+        key = webhook_key(event_type.name)
         router.add_api_route(
-            event_type.name,
+            key,
             _receiver(envelope_model(event_type)),
             methods=["POST"],
             summary=event_type.summary,
-            description=SIGNED,
+            description=f"Event type `{event_type.name}` (the subscription filter). {SIGNED}",
             responses=RECEIVED,
-            operation_id=event_type.name.replace(".", "_"),
+            operation_id=f"{key}Webhook",
+            tags=["Webhooks"],
         )
     return router.routes

@@ -92,6 +92,9 @@ async def create_webhook(
     "/v1/webhooks",
     operation_id="listWebhooks",
     summary="List your subscriptions",
+    description=(
+        "Your webhook subscriptions; secrets are shown only when a subscription is created."
+    ),
     response_model=WebhookCollection,
     responses=responses_for(401, 403),
 )
@@ -107,6 +110,7 @@ async def list_webhooks(
     "/v1/webhooks/{id}",
     operation_id="getWebhook",
     summary="Get a subscription",
+    description=("One of your webhook subscriptions: its URL, event filter and status."),
     response_model=Webhook,
     responses=responses_for(304, 400, 401, 403, 404),
 )
@@ -140,6 +144,7 @@ async def update_webhook(
     "/v1/webhooks/{id}",
     operation_id="deleteWebhook",
     summary="Delete a subscription",
+    description=("Unsubscribes: no further events are sent to its URL."),
     status_code=204,
     responses=responses_for(400, 401, 403, 404),
 )
