@@ -54,8 +54,3 @@ async def save(session: AsyncSession, user: User) -> None:
 
 async def remove(session: AsyncSession, user: User) -> None:
     await session.execute(delete(User).where(User.id == user.id))
-
-
-async def list_in_tenant(session: AsyncSession, tenant: str, limit: int) -> list[User]:
-    query = select(User).where(User.tenant == tenant).order_by(User.created_at, User.id)
-    return list(await session.scalars(query.limit(limit)))

@@ -130,33 +130,3 @@ async def delete_user(session: AsyncSession, user: User) -> None:
 async def find_by_username(session: AsyncSession, tenant: str, username: str) -> User | None:
     """The account with this login name in ``tenant`` (case-insensitive), for operators."""
     return await repository.get_by_username(session, tenant, username)
-
-
-async def list_users(session: AsyncSession, tenant: str, limit: int) -> list[User]:
-    """A tenant's accounts, oldest first (the operator's ``user list``)."""
-    return await repository.list_in_tenant(session, tenant, limit)
-
-
-async def set_role(session: AsyncSession, user: User, role: Role) -> bool:
-    """Give ``user`` ``role``; ``False`` when it already has it. Tokens carry their scopes,
-    so every token the account holds is refused from now on: a demoted member of staff must
-    not keep ``write:pets`` until the token expires (the next login gets the new scopes)."""
-    if user.role == role.value:
-        return False
-    user.role = role.value
-    user.updated_at = utcnow()
-    await repository.save(session, user)
-    await revoke_everything_of(session, user.id)
-    return True
-
-
-async def reset_password(
-    session: AsyncSession, passwords: Passwords, user: User, password: str
-) -> None:
-    """An operator sets a new password (there is no e-mailed reset): the same policy as every
-    other way of setting one, and the sessions opened with the old one are ended."""
-    check_new_password(password, username=user.username, email=user.email)
-    user.password_hash = await passwords.hash(password)
-    user.updated_at = utcnow()
-    await repository.save(session, user)
-    await revoke_everything_of(session, user.id)
