@@ -3,16 +3,23 @@
 #
 # Sourced by scripts/serve.sh and scripts/test.sh (not meant to be executed).
 #
-# Makes sure <repo>/.venv exists, runs Python 3.11 and matches
-# requirements-dev.lock + pyproject.toml.  A stamp file inside .venv records
-# what was installed, so when nothing changed this is a few cheap checks.
+# Makes sure <repo>/.venv exists, runs Python 3.11 and matches a lock +
+# pyproject.toml.  A stamp file inside .venv records what was installed, so
+# when nothing changed this is a few cheap checks.
+#
+#   PETSTORE_BOOTSTRAP=runtime  requirements.lock: what serving needs (serve.sh)
+#   PETSTORE_BOOTSTRAP=dev      requirements-dev.lock: runtime + test tools (the default)
+#
+# Both use the one .venv (so `.venv/bin/petstore` is the command either way): the
+# test command upgrades a runtime venv in place, and a venv set up for tests stays
+# one (serve.sh then keeps the dev lock rather than uninstalling the tools).
 #
 #   - .venv missing/broken/not 3.11/moved  -> recreate it
 #   - lock file or pyproject.toml changed   -> pip install -r lock,
 #                                              drop packages no longer locked,
 #                                              pip install --no-deps -e .
 #
-# pip runs quietly (-q): progress is hidden, errors are still printed.
+# pip shows what it collects and installs (a first install takes a minute or more).
 # Concurrent runs (e.g. serve + test started at once) are serialised with flock.
 
 _petstore_bootstrap_log() { printf 'bootstrap: %s\n' "$*" >&2; }
@@ -39,18 +46,28 @@ _petstore_find_python() {
 _petstore_hash() { sha256sum "$@" | cut -d' ' -f1 | tr '\n' ' '; }
 
 _petstore_bootstrap() {
-    local root venv lock stamp want lock_fd
+    local root venv lock stamp want lock_fd mode=${PETSTORE_BOOTSTRAP:-dev}
     root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P) || return 1
     venv="$root/.venv"
-    lock="$root/requirements-dev.lock"
     stamp="$venv/.petstore-bootstrap-stamp"
+    # A venv already set up for tests (or by an older bootstrap, whose stamp has no mode)
+    # stays a dev venv: serving must not uninstall the tools.
+    if [[ $mode == runtime && -f $stamp ]] && ! grep -qx 'mode=runtime' "$stamp"; then
+        mode=dev
+    fi
+    case $mode in
+        runtime) lock="$root/requirements.lock" ;;
+        dev) lock="$root/requirements-dev.lock" ;;
+        *) _petstore_bootstrap_log "PETSTORE_BOOTSTRAP must be runtime or dev, not '$mode'"; return 1 ;;
+    esac
 
     [[ -f $lock ]] || { _petstore_bootstrap_log "missing $lock"; return 1; }
 
     # What the stamp must say for the venv to count as up to date.
     want="root=$venv
 python=3.11
-inputs=$(_petstore_hash "$lock" "$root/pyproject.toml")"
+mode=$mode
+inputs=$(_petstore_hash "$lock" "$root/requirements.lock" "$root/pyproject.toml")"
 
     # Fast path: nothing to do (checked again under the lock below).
     if [[ -f $stamp && "$(<"$stamp")" == "$want" && -x $venv/bin/python ]] &&
@@ -135,10 +152,16 @@ PY
             _petstore_bootstrap_log "warning: could not uninstall: $extra"
     fi
 
-    _petstore_bootstrap_log "installing dependencies from requirements-dev.lock"
-    if ! "${pip_env[@]}" "$venv/bin/python" -m pip install -q -r "$reqs"; then
+    _petstore_bootstrap_log "installing the $(grep -c '==' "$reqs") packages of ${lock##*/}"
+    # Progress, not silence: one line per package collected, then pip's summary.
+    # (pip's errors go to stderr, unfiltered.)
+    local pip_rc
+    "${pip_env[@]}" "$venv/bin/python" -m pip install --progress-bar off -r "$reqs" |
+        { grep --line-buffered -E '^(Collecting|Installing|Successfully)' >&2 || true; }
+    pip_rc=${PIPESTATUS[0]}
+    if [[ $pip_rc -ne 0 ]]; then
         rm -f "$reqs"
-        _petstore_bootstrap_log "pip install -r requirements-dev.lock failed"
+        _petstore_bootstrap_log "pip install -r ${lock##*/} failed"
         return 1
     fi
     rm -f "$reqs"
@@ -158,7 +181,7 @@ PY
 
     # The lock must hold every dependency of the project: pip check names any that is missing.
     if ! "$venv/bin/python" -m pip check >&2; then
-        _petstore_bootstrap_log "pip check failed: requirements-dev.lock is incomplete"
+        _petstore_bootstrap_log "pip check failed: ${lock##*/} is incomplete"
         return 1
     fi
 

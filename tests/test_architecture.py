@@ -26,7 +26,7 @@ ROOT = Path(petstore.__file__).parent
 DOMAINS = frozenset(
     {"auth", "chat", "images", "oauth", "payments", "pets", "store", "support", "users", "webhooks"}
 )
-DOORS = frozenset({"graphql", "grpc", "realtime", "mqtt", "mcp", "classic"})
+DOORS = frozenset({"graphql", "grpc", "realtime", "mqtt", "mcp", "classic", "frontdoor"})
 COMPOSITION = frozenset({"app", "asgi", "cli", "container", "events", "models", "openapi"})
 DOOR_MAY_USE = frozenset({"service", "schemas", "events"})
 HTTP = frozenset({"fastapi", "starlette"})

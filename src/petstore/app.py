@@ -42,6 +42,7 @@ from petstore.core.ratelimit import RateLimitMiddleware
 from petstore.core.readcache import ReadCacheMiddleware, SqliteChangeProbe
 from petstore.core.secrets import server_secret
 from petstore.core.settings import Settings
+from petstore.frontdoor import routes as frontdoor_routes
 from petstore.images import routes as image_routes
 from petstore.images.routes import MULTIPART_OVERHEAD, UPLOAD_PATH
 from petstore.oauth import client_routes as oauth_client_routes
@@ -178,6 +179,7 @@ def include_rest_door(app: FastAPI, container: Container) -> None:
         if isinstance(r, APIRoute) and r.include_in_schema
     ]
     install_docs(app)
+    app.include_router(frontdoor_routes.router)
     app.mount(CLASSIC_PATH, classic_app(container), name="classic")
 
     def openapi() -> dict[str, Any]:

@@ -22,6 +22,7 @@ from petstore.core.metrics_dir import metrics_directory
 from petstore.core.settings import Settings
 from petstore.core.tenancy import SHARED_POOL
 from petstore.migrations.runner import upgrade
+from petstore.seed import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
 
 app = typer.Typer(help="Petstore: the Modern Petstore API server.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
@@ -33,8 +34,6 @@ app.add_typer(classic_app, name="classic")
 
 DEMO_PET_COUNT = 64
 WORKER_HEALTHCHECK_SECONDS = 30
-DEMO_STAFF_USERNAME = "demo-staff"
-DEMO_STAFF_PASSWORD = "kibble-and-long-walks"  # noqa: S105 - documented demo account
 
 
 async def _seed(settings: Settings, pets: int, tenant: str, with_staff: bool) -> None:

@@ -19,6 +19,9 @@ from petstore.pets import repository
 from petstore.pets.demo_catalog import demo_pets
 
 BATCH = 1000
+# The documented demo account (`petstore seed --with-staff`), shown on the front page.
+DEMO_STAFF_USERNAME = "demo-staff"
+DEMO_STAFF_PASSWORD = "kibble-and-long-walks"  # noqa: S105 - documented demo account
 DEMO_PHOTOS = 12
 
 

@@ -19,9 +19,9 @@ from petstore.auth.password_policy import (
     common_passwords,
     password_refusals,
 )
-from petstore.cli import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
 from petstore.container import container_of
 from petstore.migrations.runner import upgrade
+from petstore.seed import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
 from petstore.users.models import User
 from tests.support.accounts import PASSWORD, Account, AccountFactory, login, new_user
 from tests.support.apps import make_client, running_app

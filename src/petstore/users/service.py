@@ -134,3 +134,8 @@ async def delete_user(session: AsyncSession, user: User) -> None:
     """Delete the account and refuse every token it still holds."""
     await revoke_everything_of(session, user.id)
     await repository.remove(session, user)
+
+
+async def find_by_username(session: AsyncSession, tenant: str, username: str) -> User | None:
+    """The account with this login name in ``tenant`` (case-insensitive), for operators."""
+    return await repository.get_by_username(session, tenant, username)
