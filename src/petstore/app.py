@@ -72,6 +72,7 @@ NO_IDEMPOTENCY_PATHS = frozenset(
         "/oauth/device/authorize",
         "/oauth/revoke",
         "/oauth/introspect",
+        "/oauth/register",  # RFC 7591: each registration is a new client, in the RFC's own errors
         "/device",
     }
 )
