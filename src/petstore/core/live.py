@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -160,10 +160,6 @@ class LiveFeed:
         """A listener of ``channel`` for one tenant (``None``: every tenant, internal use)."""
         return Subscription(self, channel, tenant, max_queue)
 
-    @property
-    def listeners(self) -> int:
-        return len(self._subscriptions)
-
     async def broadcast(self, channel: str, tenant: str, data: dict[str, Any]) -> None:
         """An ephemeral message (a typing indicator...) to every instance; nothing is stored."""
         if channel == EVENTS:
@@ -288,19 +284,12 @@ class PostgresRelay:
     async def _listen_forever(self) -> None:
         # A connection of its own, outside the pool the requests share, held while listening.
         engine = create_async_engine(self._engine.url, poolclass=NullPool)
-        attempt = 0
         try:
-            while True:
-                try:
-                    await self._listen_once(engine)
-                    attempt = 0
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    logger.warning("live feed: the LISTEN connection failed; reconnecting")
-                self._connected.clear()
-                await asyncio.sleep(_backoff(attempt))
-                attempt += 1
+            await _keep_listening(
+                lambda: self._listen_once(engine),
+                self._connected,
+                "the LISTEN connection failed; reconnecting",
+            )
         finally:
             await engine.dispose()
 
@@ -389,18 +378,9 @@ class RedisRelay:
                 logger.warning("live feed: Redis did not take a message; it is dropped")
 
     async def _listen_forever(self) -> None:
-        attempt = 0
-        while True:
-            try:
-                await self._listen_once()
-                attempt = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.warning("live feed: the Redis subscription failed; resubscribing")
-            self._subscribed.clear()
-            await asyncio.sleep(_backoff(attempt))
-            attempt += 1
+        await _keep_listening(
+            self._listen_once, self._subscribed, "the Redis subscription failed; resubscribing"
+        )
 
     async def _listen_once(self) -> None:
         async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
@@ -415,5 +395,20 @@ class RedisRelay:
                 self._deliver(LiveMessage(value["c"], value["t"], value["d"]))
 
 
-def _backoff(attempt: int) -> float:
-    return RECONNECT_SECONDS[min(attempt, len(RECONNECT_SECONDS) - 1)]
+async def _keep_listening(
+    listen_once: Callable[[], Awaitable[None]], listening: asyncio.Event, failure: str
+) -> None:
+    """Run ``listen_once`` again whenever it ends or fails, backing off while it keeps failing;
+    ``listening`` is cleared between attempts (``listen_once`` sets it once it listens)."""
+    attempt = 0
+    while True:
+        try:
+            await listen_once()
+            attempt = 0
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.warning("live feed: %s", failure)
+        listening.clear()
+        await asyncio.sleep(RECONNECT_SECONDS[min(attempt, len(RECONNECT_SECONDS) - 1)])
+        attempt += 1
