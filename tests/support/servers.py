@@ -84,19 +84,28 @@ def server_client(base_url: str, tenant: str, timeout: float = 30) -> httpx.Clie
     )
 
 
-def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    """Run the ``petstore`` CLI as an operator would; its output (a failure raises)."""
-    result = subprocess.run(
+def run_cli(
+    env: dict[str, str], *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``petstore`` CLI as an operator would, whatever its exit status."""
+    return subprocess.run(
         [str(VENV_BIN / "petstore"), *args],
         env=env,
-        input=stdin.encode() if stdin is not None else None,
+        input=stdin,
         capture_output=True,
         check=False,
         timeout=120,
+        text=True,
+        cwd=cwd,
     )
+
+
+def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    """Run the ``petstore`` CLI as an operator would; its output (a failure raises)."""
+    result = run_cli(env, *args, stdin=stdin)
     if result.returncode != 0:
-        raise RuntimeError(f"petstore {' '.join(args)} failed: {result.stderr.decode()}")
-    return result.stdout.decode()
+        raise RuntimeError(f"petstore {' '.join(args)} failed: {result.stderr}")
+    return result.stdout
 
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:

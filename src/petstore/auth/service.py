@@ -95,6 +95,14 @@ class LoginThrottle:
         for key, limit in self._keys(tenant, username, ip):
             await self._store.hit(key, limit, self._window)
 
+    async def forgive(self, tenant: str, username: str) -> int:
+        """Forget the account's failed logins (an operator unlocking it), from every address;
+        the per-address budgets stay, as they guard other accounts too."""
+        user = f"{tenant}:{username.lower()}"
+        return await self._store.forget(f"login-user:{user}") + await self._store.forget(
+            f"login-user-ip:{user}:", prefix=True
+        )
+
 
 async def _issue_pair(
     session: AsyncSession,
