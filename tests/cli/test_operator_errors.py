@@ -4,22 +4,12 @@ brings the traceback back. Every case runs the real ``petstore`` command in a pr
 from __future__ import annotations
 
 import socket
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from petstore.cli.errors import ENV_PREFIX
-from tests.support.servers import closed_port, run_cli, server_env
-
-
-def one_line_failure(result: subprocess.CompletedProcess[str]) -> str:
-    """The single stderr line of a failed command (asserted to be just that)."""
-    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("petstore: ")
-    return lines[0]
+from tests.support.servers import cli_failure, closed_port, run_cli, server_env
 
 
 @pytest.fixture
@@ -29,7 +19,7 @@ def sqlite_env(tmp_path: Path) -> dict[str, str]:
 
 def test_a_bad_setting_names_the_variable_and_its_bound(sqlite_env: dict[str, str]) -> None:
     env = {**sqlite_env, f"{ENV_PREFIX}ACCESS_TOKEN_TTL_SECONDS": "5"}
-    line = one_line_failure(run_cli(env, "migrate"))
+    line = cli_failure(run_cli(env, "migrate"))
     assert "PETSTORE_ACCESS_TOKEN_TTL_SECONDS" in line
     assert "greater than or equal to 30" in line
     assert "'5'" in line
@@ -39,7 +29,7 @@ def test_an_unsupported_database_is_named_without_its_password(
     sqlite_env: dict[str, str],
 ) -> None:
     env = {**sqlite_env, "PETSTORE_DATABASE_URL": "mysql://shop:hunter2@localhost/shop"}
-    line = one_line_failure(run_cli(env, "migrate"))
+    line = cli_failure(run_cli(env, "migrate"))
     assert "PETSTORE_DATABASE_URL" in line
     assert "'mysql' database is not supported" in line
     assert "hunter2" not in line
@@ -48,14 +38,14 @@ def test_an_unsupported_database_is_named_without_its_password(
 def test_a_database_that_is_down_says_so() -> None:
     with closed_port() as port:
         env = server_env(f"postgresql://shop:secret@127.0.0.1:{port}/shop")
-        line = one_line_failure(run_cli(env, "migrate"))
+        line = cli_failure(run_cli(env, "migrate"))
     assert "cannot reach the database" in line
     assert "PETSTORE_DATABASE_URL" in line
     assert "secret" not in line
 
 
 def test_seeding_before_migrating_says_to_migrate(sqlite_env: dict[str, str]) -> None:
-    line = one_line_failure(run_cli(sqlite_env, "seed", "--pets", "1"))
+    line = cli_failure(run_cli(sqlite_env, "seed", "--pets", "1"))
     assert "run `petstore migrate` first" in line
 
 
@@ -75,7 +65,7 @@ def test_debug_shows_the_traceback(sqlite_env: dict[str, str]) -> None:
     ],
 )
 def test_a_tenant_must_be_a_uuid_everywhere(sqlite_env: dict[str, str], command: list[str]) -> None:
-    line = one_line_failure(run_cli(sqlite_env, *command, stdin="Correct-Horse-7\n"))
+    line = cli_failure(run_cli(sqlite_env, *command, stdin="Correct-Horse-7\n"))
     assert "--tenant must be a UUID" in line
 
 
@@ -85,7 +75,7 @@ def test_a_port_in_use_is_one_line_before_anything_else(sqlite_env: dict[str, st
         holder.listen(1)
         port = holder.getsockname()[1]
         result = run_cli(sqlite_env, "serve", "--port", str(port), "--demo")
-    line = one_line_failure(result)
+    line = cli_failure(result)
     assert f"port {port} on 127.0.0.1 is already in use" in line
     assert result.stdout == ""  # no docs URL that would point at the other server
 
@@ -102,7 +92,7 @@ def test_a_dotenv_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         f"PETSTORE_DATABASE_URL=sqlite+aiosqlite:///{tmp_path / 'from-dotenv.db'}\n"
         "PETSTORE_ACCESS_TOKEN_TTL_SECONDS=7\n"
     )
-    line = one_line_failure(run_cli(env, "migrate", cwd=tmp_path))
+    line = cli_failure(run_cli(env, "migrate", cwd=tmp_path))
     assert "PETSTORE_ACCESS_TOKEN_TTL_SECONDS" in line  # the .env line was read
     (tmp_path / ".env").write_text(
         f"PETSTORE_DATABASE_URL=sqlite+aiosqlite:///{tmp_path / 'from-dotenv.db'}\n"

@@ -100,6 +100,22 @@ def run_cli(
     )
 
 
+def cli_failure(result: subprocess.CompletedProcess[str]) -> str:
+    """The one ``petstore: ...`` stderr line of a refused command, asserted to be all it said
+    (an operator's mistake ends in one line and exit 1, not a traceback)."""
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("petstore: "), result.stderr
+    return lines[0]
+
+
+def cli_output(result: subprocess.CompletedProcess[str]) -> str:
+    """The standard output of a command that must have succeeded."""
+    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
+    return result.stdout
+
+
 def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     """Run the ``petstore`` CLI as an operator would; its output (a failure raises)."""
     result = run_cli(env, *args, stdin=stdin)
