@@ -21,7 +21,7 @@ import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.scopes import Role
-from petstore.cli import users
+from petstore.cli import users, webhooks
 from petstore.cli.common import TenantOption, operator_session, tenant_name
 from petstore.cli.errors import OperatorError, explain
 from petstore.core.database import create_engine, create_sessionmaker, unit_of_work
@@ -38,6 +38,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # main() prints operator mistakes as one line
 )
 app.add_typer(users.app, name="user")
+app.add_typer(webhooks.app, name="webhook")
 client_app = typer.Typer(help="Manage OAuth 2.0 clients.", no_args_is_help=True)
 app.add_typer(client_app, name="client")
 classic_app = typer.Typer(help="The Classic Petstore API (/api/v3).", no_args_is_help=True)
