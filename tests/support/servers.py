@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,14 +145,22 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
 
 @contextmanager
 def run_server(
-    env: dict[str, str], log_path: Path, workers: int = 1, port: int | None = None
+    env: dict[str, str],
+    log_path: Path,
+    workers: int = 1,
+    port: int | None = None,
+    *,
+    venv_bin: Path = VENV_BIN,
+    extra_args: Sequence[str] = (),
 ) -> Iterator[RunningServer]:
-    """``petstore serve`` on ``port`` (a free one by default), stopped with SIGTERM on exit
-    (a test may stop it itself first)."""
+    """``petstore serve`` (of the venv whose ``bin`` is ``venv_bin``; the test run's by
+    default) on ``port`` (a free one by default), stopped with SIGTERM on exit (a test may
+    stop it itself first)."""
     port = port or free_port()
+    serve = [str(venv_bin / "petstore"), "serve", "--port", str(port), "--workers", str(workers)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(VENV_BIN / "petstore"), "serve", "--port", str(port), "--workers", str(workers)],
+            [*serve, *extra_args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
