@@ -17,6 +17,7 @@ from petstore.images.demo import draw_pet
 from petstore.images.storage import ImageStorage
 from petstore.pets import repository
 from petstore.pets.demo_catalog import demo_pets
+from petstore.store import repository as orders
 
 BATCH = 1000
 # The documented demo account (`petstore seed --with-staff`), shown on the front page.
@@ -27,6 +28,20 @@ DEMO_PHOTOS = 12
 
 async def count_pets(session: AsyncSession, tenant: str) -> int:
     return await repository.count_in_tenant(session, tenant)
+
+
+async def reset_catalog(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    storage: ImageStorage,
+    tenant: str,
+) -> tuple[int, int]:
+    """Delete the tenant's pets (with their images and files) and orders (with their payments)
+    so the catalog can be seeded afresh; accounts, webhooks and OAuth clients stay. An operator's
+    reset, not a store event: no webhook is sent. Returns (pets, orders) deleted."""
+    await images.forget_tenant_images(session, sessionmaker, storage, tenant)
+    gone_orders = await orders.remove_tenant(session, tenant)
+    return await repository.remove_tenant(session, tenant), gone_orders
 
 
 async def seed_pets(session: AsyncSession, tenant: str, count: int) -> int:

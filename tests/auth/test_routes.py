@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from petstore.core.settings import Settings
 from tests.support.accounts import PASSWORD, Account, AccountFactory, bearer, login, sign_up
 from tests.support.apps import make_client, running_app
+from tests.support.pets import PET
 from tests.support.problems import assert_problem
 from tests.support.settings import fast_settings
 
@@ -282,6 +283,23 @@ async def test_refresh_keeps_the_granted_scopes(
     assert response.status_code == 200, response.text
     assert response.json()["scope"] == "read:pets"
     assert await me_status(client, response.json()["token"]) == 403
+
+
+async def test_a_scope_refusal_says_how_to_get_the_scope(
+    client: httpx.AsyncClient, user: Account, make_account: AccountFactory
+) -> None:
+    staff_only = await client.post("/v1/pets", json=PET, headers=user.auth)
+    detail = assert_problem(staff_only, 403, "forbidden")["detail"]
+    assert "needs the scope(s): write:pets" in detail
+    assert "STAFF role" in detail
+    assert "petstore user promote" in detail
+
+    narrow = await make_account(scope="read:pets")
+    narrowed = await client.get("/v1/users/me", headers=narrow.auth)
+    detail = assert_problem(narrowed, 403, "forbidden")["detail"]
+    assert "needs the scope(s): read:user" in detail
+    assert "issued without it; sign in again" in detail
+    assert "promote" not in detail
 
 
 async def test_reusing_a_refresh_token_revokes_its_whole_family(

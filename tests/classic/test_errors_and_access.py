@@ -131,7 +131,12 @@ async def test_a_setting_makes_writes_require_a_token(guarded: FastAPI, tenant: 
         assert refused.headers["www-authenticate"].startswith("Bearer")
         assert json_ok(await client.get(f"{V3}/pet/1"))["id"] == 1  # reads stay open
         no_scope = await client.post(f"{V3}/pet", json=PET, headers=user.auth)
-        assert_plain(no_scope, 403, "This operation needs the scope(s): write:pets.")
+        assert_plain(
+            no_scope,
+            403,
+            "This operation needs the scope(s): write:pets. Only the STAFF role holds it; "
+            "an operator grants it with `petstore user promote <username>`.",
+        )
         json_ok(await client.post(f"{V3}/pet", json=PET, headers=staff.auth))
         json_ok(await client.post(f"{V3}/user", json={"username": "u"}, headers=user.auth))
         assert (await client.delete(f"{V3}/store/order/1")).status_code == 401

@@ -61,6 +61,35 @@ async def test_wrong_method_is_405_with_allow(client: httpx.AsyncClient) -> None
     assert "POST" in allow(login)
 
 
+# --- content type ---------------------------------------------------------------------------
+
+SIGN_UP = b'{"username": "newcomer", "email": "new@example.com", "password": "long enough pw"}'
+
+
+@pytest.mark.parametrize(
+    ("headers", "sent"),
+    [
+        ({"Content-Type": "application/x-www-form-urlencoded"}, "as 'application/x-www-form-"),
+        ({}, "without a Content-Type"),
+        ({"Content-Type": "text/plain"}, "as 'text/plain'"),
+    ],
+    ids=["curl -d", "no content type", "text"],
+)
+async def test_json_sent_as_something_else_is_415_naming_the_header(
+    client: httpx.AsyncClient, headers: dict[str, str], sent: str
+) -> None:
+    response = await client.post("/v1/users", content=SIGN_UP, headers=headers)
+    body = assert_problem(response, 415, "unsupported-media-type")
+    assert sent in body["detail"]
+    assert "Content-Type: application/json" in body["detail"]
+
+
+async def test_a_missing_body_stays_a_422_naming_it(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/users")
+    body = assert_problem(response, 422, "validation-error")
+    assert body["errors"][0]["code"] == "missing"
+
+
 # --- body size ----------------------------------------------------------------------------
 
 

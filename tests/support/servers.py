@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,19 +84,44 @@ def server_client(base_url: str, tenant: str, timeout: float = 30) -> httpx.Clie
     )
 
 
-def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    """Run the ``petstore`` CLI as an operator would; its output (a failure raises)."""
-    result = subprocess.run(
+def run_cli(
+    env: dict[str, str], *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``petstore`` CLI as an operator would, whatever its exit status."""
+    return subprocess.run(
         [str(VENV_BIN / "petstore"), *args],
         env=env,
-        input=stdin.encode() if stdin is not None else None,
+        input=stdin,
         capture_output=True,
         check=False,
         timeout=120,
+        text=True,
+        cwd=cwd,
     )
+
+
+def cli_failure(result: subprocess.CompletedProcess[str]) -> str:
+    """The one ``petstore: ...`` stderr line of a refused command, asserted to be all it said
+    (an operator's mistake ends in one line and exit 1, not a traceback)."""
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("petstore: "), result.stderr
+    return lines[0]
+
+
+def cli_output(result: subprocess.CompletedProcess[str]) -> str:
+    """The standard output of a command that must have succeeded."""
+    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
+    return result.stdout
+
+
+def petstore(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    """Run the ``petstore`` CLI as an operator would; its output (a failure raises)."""
+    result = run_cli(env, *args, stdin=stdin)
     if result.returncode != 0:
-        raise RuntimeError(f"petstore {' '.join(args)} failed: {result.stderr.decode()}")
-    return result.stdout.decode()
+        raise RuntimeError(f"petstore {' '.join(args)} failed: {result.stderr}")
+    return result.stdout
 
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -120,14 +145,22 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
 
 @contextmanager
 def run_server(
-    env: dict[str, str], log_path: Path, workers: int = 1, port: int | None = None
+    env: dict[str, str],
+    log_path: Path,
+    workers: int = 1,
+    port: int | None = None,
+    *,
+    venv_bin: Path = VENV_BIN,
+    extra_args: Sequence[str] = (),
 ) -> Iterator[RunningServer]:
-    """``petstore serve`` on ``port`` (a free one by default), stopped with SIGTERM on exit
-    (a test may stop it itself first)."""
+    """``petstore serve`` (of the venv whose ``bin`` is ``venv_bin``; the test run's by
+    default) on ``port`` (a free one by default), stopped with SIGTERM on exit (a test may
+    stop it itself first)."""
     port = port or free_port()
+    serve = [str(venv_bin / "petstore"), "serve", "--port", str(port), "--workers", str(workers)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(VENV_BIN / "petstore"), "serve", "--port", str(port), "--workers", str(workers)],
+            [*serve, *extra_args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

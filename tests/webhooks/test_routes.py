@@ -434,6 +434,7 @@ async def test_private_targets_are_refused_by_default(
             [error] = problem["errors"]
             assert error["field"] == "url", url
             assert error["code"] == "url_refused", url
+            assert "PETSTORE_OUTBOUND_ALLOW" in error["message"], url  # how to allow it
         assert (await client.get("/v1/webhooks", headers=user.auth)).json()["data"] == []
 
         # Nor can an existing subscription be pointed at one.

@@ -23,7 +23,7 @@ from petstore.auth.models import RefreshToken
 from petstore.auth.passwords import Passwords, Verdict
 from petstore.auth.principal import Principal
 from petstore.auth.repository import TokenHolder
-from petstore.auth.scopes import ALL_SCOPES, Role, grantable
+from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role, grantable
 from petstore.auth.tokens import InvalidToken, IssuedToken, TokenClaims, TokenService, bearer_value
 from petstore.core import errors
 from petstore.core.ids import as_utc, new_id, utcnow
@@ -94,6 +94,14 @@ class LoginThrottle:
     async def failed(self, tenant: str, username: str, ip: str) -> None:
         for key, limit in self._keys(tenant, username, ip):
             await self._store.hit(key, limit, self._window)
+
+    async def forgive(self, tenant: str, username: str) -> int:
+        """Forget the account's failed logins (an operator unlocking it), from every address;
+        the per-address budgets stay, as they guard other accounts too."""
+        user = f"{tenant}:{username.lower()}"
+        return await self._store.forget(f"login-user:{user}") + await self._store.forget(
+            f"login-user-ip:{user}:", prefix=True
+        )
 
 
 async def _issue_pair(
@@ -329,10 +337,24 @@ REVOKED_TOKEN = "The access token has been revoked."  # noqa: S105
 OTHER_TENANT = "The access token was issued for another tenant."
 
 
+STAFF_ONLY_SCOPES = ROLE_SCOPES[Role.STAFF] - ROLE_SCOPES[Role.USER]
+GRANT_STAFF = "an operator grants it with `petstore user promote <username>`"
+ASK_AGAIN = "sign in again without `scope` (or naming them) to get every scope of your role"
+
+
 def missing_scopes(needed: frozenset[str], held: frozenset[str]) -> str | None:
-    """Why a token falls short of ``needed`` (the one wording of every door), or ``None``."""
+    """Why a token falls short of ``needed`` (the one wording of every door), or ``None``;
+    it says how to get what is missing: the STAFF role for staff scopes, else a new token
+    (a login or OAuth grant may have asked for fewer scopes than the role holds)."""
     missing = needed - held
-    return f"This operation needs the scope(s): {' '.join(sorted(missing))}." if missing else None
+    if not missing:
+        return None
+    how = (
+        f"Only the STAFF role holds {'them' if len(missing) > 1 else 'it'}; {GRANT_STAFF}."
+        if missing & STAFF_ONLY_SCOPES
+        else f"Your token was issued without {'them' if len(missing) > 1 else 'it'}; {ASK_AGAIN}."
+    )
+    return f"This operation needs the scope(s): {' '.join(sorted(missing))}. {how}"
 
 
 async def authorize_bearer(

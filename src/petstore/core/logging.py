@@ -89,7 +89,12 @@ def redact(
     return event
 
 
-_STANDARD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message"}
+# Record attributes that are not fields of the line; ``color_message`` is uvicorn's coloured
+# copy of the message, noise once the message itself is there.
+_STANDARD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message",
+    "color_message",
+}
 
 
 def _extra_fields(
@@ -107,8 +112,12 @@ def configure_logging(
     level: str = "INFO", json: bool = True, stream: IO[str] | None = None
 ) -> None:
     """Route every logger through one structlog formatter writing to ``stream`` (stderr)."""
+    out = stream or sys.stderr
+    # Colour only for a terminal: a file or a pipe would keep the escape codes.
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=out.isatty())
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[
@@ -124,7 +133,7 @@ def configure_logging(
             renderer,
         ],
     )
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(out)
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]

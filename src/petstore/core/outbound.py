@@ -90,9 +90,16 @@ class OutboundPolicy:
         if refused:
             raise OutboundRefused(
                 f"the host resolves to a non-public address ({refused[0]}); "
-                "private, loopback, link-local and metadata addresses are refused"
+                "private, loopback, link-local and metadata addresses are refused unless the "
+                "server's operator allows them with PETSTORE_OUTBOUND_ALLOW (e.g. "
+                f"PETSTORE_OUTBOUND_ALLOW={_allow_example(refused[0])} for a local receiver)"
             )
         return addresses
+
+
+def _allow_example(address: IPAddress) -> str:
+    """The allow-list entry that admits just this address."""
+    return f"{address}/{address.max_prefixlen}"
 
 
 NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: IPv4 in the last 32 bits

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -201,7 +201,7 @@ _JSON_SUBTYPES = ("json", "+json")
 
 def _is_json_content_type(value: str | None) -> bool:
     if not value:
-        return True
+        return False
     media = value.split(";", 1)[0].strip().lower()
     return media.startswith("application/") and media.endswith(_JSON_SUBTYPES)
 
@@ -245,12 +245,10 @@ def from_validation_error(request: Request, exc: RequestValidationError) -> Prob
                 for e in param_errors
             ],
         )
-    content_type = request.headers.get("content-type")
-    if not _is_json_content_type(content_type) and not content_type_is_form(content_type):
-        return Problem(
-            415,
-            f"Content type '{content_type}' is not supported; send application/json.",
-        )
+    no_body = any(e.get("type") == "missing" and tuple(e["loc"]) == ("body",) for e in body_errors)
+    wrong_media = None if no_body else _wrong_media_type(request)
+    if wrong_media is not None:
+        return wrong_media
     if any(isinstance(e.get("input"), MalformedJson) for e in body_errors) or any(
         e.get("type") == "json_invalid" for e in body_errors
     ):
@@ -267,6 +265,26 @@ def from_validation_error(request: Request, exc: RequestValidationError) -> Prob
             for e in body_errors
         ],
     )
+
+
+def _wrong_media_type(request: Request) -> Problem | None:
+    """415 for a body that is not sent as JSON to a route that reads JSON. A missing content
+    type and curl's default form type (``curl -d``) are the usual newcomer mistakes, and the
+    body is often valid JSON: the answer names the header that fixes it."""
+    content_type = request.headers.get("content-type")
+    if _reads_form(request) or _is_json_content_type(content_type):
+        return None
+    sent = f"as '{content_type}'" if content_type else "without a Content-Type"
+    return Problem(
+        415,
+        f"The body was sent {sent}; send JSON with the header 'Content-Type: application/json'.",
+    )
+
+
+def _reads_form(request: Request) -> bool:
+    """Whether the addressed route takes a form (an upload) rather than a JSON body."""
+    body_field = getattr(request.scope.get("route"), "body_field", None)
+    return body_field is not None and isinstance(body_field.field_info, params.Form)
 
 
 def content_type_is_form(value: str | None) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -55,6 +56,10 @@ class RateLimitStore(Protocol):
     async def peek(self, key: str, limit: int, window: int) -> Budget:
         """What is left for ``key`` without counting anything."""
 
+    async def forget(self, key: str, *, prefix: bool = False) -> int:
+        """Drop what was counted against ``key`` (or every key starting with it) in every
+        window; how many counters went."""
+
 
 class MemoryRateLimitStore:
     """Per-process counters; old windows are dropped as new ones start."""
@@ -85,6 +90,12 @@ class MemoryRateLimitStore:
         start = self._window(window)
         return Budget(limit, limit - self._counts.get((key, window, start), 0), start + window)
 
+    async def forget(self, key: str, *, prefix: bool = False) -> int:
+        gone = [k for k in self._counts if (k[0].startswith(key) if prefix else k[0] == key)]
+        for k in gone:
+            del self._counts[k]
+        return len(gone)
+
 
 # Fixed windows aligned on Redis's own clock, so every process agrees where a window starts.
 # The key's first increment in a window sets it to expire when the window ends: a key that
@@ -104,6 +115,10 @@ local now = tonumber(redis.call('TIME')[1])
 local window = tonumber(ARGV[1])
 return {tonumber(redis.call('GET', KEYS[1]) or '0'), now - (now % window) + window}
 """
+
+
+def _glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
 
 
 class RedisRateLimitStore:
@@ -165,6 +180,14 @@ class RedisRateLimitStore:
                 self._recovered()
                 return Budget(limit, limit - int(count), int(reset))
         return await self.fallback.peek(key, limit, window)
+
+    async def forget(self, key: str, *, prefix: bool = False) -> int:
+        """Deletes the key in every window length (an operator's unlock, so Redis errors
+        are raised, not absorbed)."""
+        pattern = f"{RATE_LIMIT_PREFIX}*:{_glob_escape(key)}{'*' if prefix else ''}"
+        names = [name async for name in self.client.scan_iter(match=pattern, count=500)]
+        gone = int(await self.client.delete(*names)) if names else 0
+        return gone + await self.fallback.forget(key, prefix=prefix)
 
     async def ping(self) -> bool:
         """Whether Redis answers now (for a readiness check); never raises."""

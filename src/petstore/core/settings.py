@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PROBLEM_BASE = "https://petstoreapi.com/errors"
@@ -22,10 +22,28 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 _HOST_PATTERN = re.compile(r"\*|(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\]")
 
 
+_DATABASE_SCHEMES = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+_DATABASE_EXAMPLES = "sqlite+aiosqlite:///path/petstore.db or postgresql://user:pass@host/db"
+
+
 class Settings(BaseSettings):
     """Everything the server can be told from outside."""
 
-    model_config = SettingsConfigDict(env_prefix="PETSTORE_", extra="ignore", frozen=True)
+    # Precedence: arguments, then the environment, then a ``.env`` file in the working
+    # directory (PETSTORE_* lines, as the environment), then the defaults below.
+    model_config = SettingsConfigDict(
+        env_prefix="PETSTORE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
 
     env: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///var/petstore.db"
@@ -118,6 +136,19 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str) -> str:
+        """SQLite or PostgreSQL through their async drivers; the plain ``postgresql://`` and
+        ``postgres://`` forms that hosting providers hand out mean asyncpg."""
+        scheme, sep, rest = url.partition("://")
+        if not sep:
+            raise ValueError(f"must be a URL such as {_DATABASE_EXAMPLES}")
+        scheme = _DATABASE_SCHEMES.get(scheme.lower(), scheme)
+        if scheme not in _DATABASE_SCHEMES.values():
+            raise ValueError(f"the {scheme!r} database is not supported; use {_DATABASE_EXAMPLES}")
+        return f"{scheme}://{rest}"
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

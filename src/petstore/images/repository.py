@@ -60,3 +60,11 @@ async def keys_of_pet(session: AsyncSession, pet_id: uuid.UUID) -> list[str]:
         select(PetImage.key, PetImage.thumb_key).where(PetImage.pet_id == pet_id)
     )
     return [key for pair in rows.all() for key in pair]
+
+
+async def keys_in_tenant(session: AsyncSession, tenant: str) -> list[str]:
+    """The storage keys (full size and thumbnail) of every image in the tenant."""
+    rows = await session.execute(
+        select(PetImage.key, PetImage.thumb_key).where(PetImage.tenant == tenant)
+    )
+    return [key for pair in rows.all() for key in pair]

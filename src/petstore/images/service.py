@@ -141,3 +141,15 @@ async def forget_pet_images(
     keys = await repository.keys_of_pet(session, pet.id)
     if keys:
         on_commit(session, _remove_files_later(sessionmaker, storage, keys))
+
+
+async def forget_tenant_images(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    storage: ImageStorage,
+    tenant: str,
+) -> None:
+    """Before all of a tenant's pets are deleted: remove their image files once committed."""
+    keys = await repository.keys_in_tenant(session, tenant)
+    if keys:
+        on_commit(session, _remove_files_later(sessionmaker, storage, keys))

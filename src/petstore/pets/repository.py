@@ -193,3 +193,9 @@ async def first_created(session: AsyncSession, tenant: str, limit: int) -> list[
 async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Insert pets given as column values, in one statement (bulk loading)."""
     await session.execute(insert(Pet), rows)
+
+
+async def remove_tenant(session: AsyncSession, tenant: str) -> int:
+    """Delete every pet of the tenant (their images go by cascade); how many."""
+    result = await session.execute(delete(Pet).where(Pet.tenant == tenant))
+    return int(getattr(result, "rowcount", 0) or 0)

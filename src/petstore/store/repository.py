@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.pets.models import PetCount
@@ -84,3 +84,9 @@ async def open_order_of_pet(session: AsyncSession, pet_id: uuid.UUID) -> uuid.UU
     return await session.scalar(
         select(Order.id).where(Order.pet_id == pet_id, Order.status.in_(IN_PROGRESS)).limit(1)
     )
+
+
+async def remove_tenant(session: AsyncSession, tenant: str) -> int:
+    """Delete every order of the tenant (payments and refunds go by cascade); how many."""
+    result = await session.execute(delete(Order).where(Order.tenant == tenant))
+    return int(getattr(result, "rowcount", 0) or 0)

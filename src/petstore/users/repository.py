@@ -63,3 +63,9 @@ async def save(session: AsyncSession, user: User) -> None:
 
 async def remove(session: AsyncSession, user: User) -> None:
     await session.execute(delete(User).where(User.id == user.id))
+
+
+async def in_tenant(session: AsyncSession, tenant: str, limit: int) -> list[User]:
+    """The tenant's first ``limit`` users by username (for operators)."""
+    query = select(User).where(User.tenant == tenant).order_by(func.lower(User.username))
+    return list((await session.scalars(query.limit(limit))).all())

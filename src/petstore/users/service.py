@@ -139,3 +139,32 @@ async def delete_user(session: AsyncSession, user: User) -> None:
 async def find_by_username(session: AsyncSession, tenant: str, username: str) -> User | None:
     """The account with this login name in ``tenant`` (case-insensitive), for operators."""
     return await repository.get_by_username(session, tenant, username)
+
+
+async def users_in_tenant(session: AsyncSession, tenant: str, limit: int) -> list[User]:
+    """The tenant's users by username, for operators (the API has no user listing)."""
+    return await repository.in_tenant(session, tenant, limit)
+
+
+async def set_role(session: AsyncSession, user: User, role: Role) -> bool:
+    """Give ``user`` the role; False when it already had it. Tokens carry the role, so those
+    issued before a change are refused from now on: the user signs in again."""
+    if user.role == role.value:
+        return False
+    user.role = role.value
+    user.updated_at = utcnow()
+    await repository.save(session, user)
+    await revoke_everything_of(session, user.id)
+    return True
+
+
+async def reset_password(
+    session: AsyncSession, passwords: Passwords, user: User, password: str
+) -> None:
+    """Set a new password chosen by an operator (the policy applies as to anyone) and refuse
+    every token the account holds: whoever had it signed in must sign in again."""
+    check_new_password(password, username=user.username, email=user.email)
+    user.password_hash = await passwords.hash(password)
+    user.updated_at = utcnow()
+    await repository.save(session, user)
+    await revoke_everything_of(session, user.id)

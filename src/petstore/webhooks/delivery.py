@@ -18,6 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -81,6 +82,33 @@ async def _read_excerpt(response: httpx.Response) -> str:
             break
     text = received.decode(response.encoding or "utf-8", errors="replace")
     return text[:EXCERPT].replace("\x00", "\ufffd")
+
+
+def _log_failure(job: _Job, result: _Result, status: str) -> None:
+    """A failed attempt in the server log, for the operator: the endpoint's origin only (a
+    path or query may hold the receiver's own secret), never the body, signature or answer."""
+    answer = f"answered {result.status_code}" if result.status_code else result.error
+    if status == "PENDING":
+        then = "will retry"
+    elif job.kind == "webhook":
+        then = f"gave up; resend with `petstore webhook redeliver {job.delivery_id}`"
+    else:
+        then = "gave up"
+    logger.warning(
+        "%s delivery %s (event %s) to %s failed on attempt %d: %s; %s",
+        job.kind,
+        job.delivery_id,
+        job.event_id,
+        _origin(job.url),
+        job.attempt,
+        answer,
+        then,
+    )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
 
 
 class DeliveryWorker:
@@ -262,8 +290,10 @@ class DeliveryWorker:
             await session.connection(execution_options={WRITE_INTENT: True})
             await repository.record_attempts(session, attempts, states, gone, now)
             await session.commit()
-        for (job, _), state in zip(outcomes, states, strict=True):
+        for (job, result), state in zip(outcomes, states, strict=True):
             delivery_recorded(_OUTCOMES[str(state["status"])], job.kind)
+            if not result.ok:
+                _log_failure(job, result, str(state["status"]))
 
     async def _abandon(self, delivery_id: uuid.UUID, reason: str) -> None:
         async with self.sessionmaker() as session:

@@ -121,6 +121,41 @@ async def add_deliveries(
     await session.flush()
 
 
+async def copy_delivery(session: AsyncSession, original: Delivery, now: datetime) -> Delivery:
+    """A new PENDING delivery of ``original``'s event and body to the same target, due now."""
+    copy = Delivery(
+        id=new_id(),
+        event_id=original.event_id,
+        subscription_id=original.subscription_id,
+        kind=original.kind,
+        url=original.url,
+        body=original.body,
+        status="PENDING",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(copy)
+    await session.flush()
+    return copy
+
+
+async def delivery_in_tenant(
+    session: AsyncSession, tenant: str, delivery_id: uuid.UUID
+) -> tuple[Delivery, WebhookSubscription, str] | None:
+    """A webhook delivery of one of the tenant's subscriptions, with it and its event type."""
+    row = (
+        await session.execute(
+            select(Delivery, WebhookSubscription, OutboxEvent.event_type)
+            .join(WebhookSubscription, WebhookSubscription.id == Delivery.subscription_id)
+            .join(OutboxEvent, OutboxEvent.id == Delivery.event_id)
+            .where(Delivery.id == delivery_id, WebhookSubscription.tenant == tenant)
+        )
+    ).one_or_none()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 async def deliveries_of(
     session: AsyncSession, sub_id: uuid.UUID, limit: int
 ) -> list[tuple[Delivery, str, list[DeliveryAttempt]]]:

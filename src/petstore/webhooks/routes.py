@@ -21,6 +21,7 @@ from petstore.webhooks import service
 from petstore.webhooks.models import WebhookSubscription
 from petstore.webhooks.schemas import (
     DeliveryCollection,
+    DeliveryOut,
     SecretOut,
     TestEventOut,
     Webhook,
@@ -176,9 +177,45 @@ async def rotate_secret(sub: Writable, session: SessionDep) -> Response:
     response_model=TestEventOut,
     responses=responses_for(400, 401, 403, 404, 409),
 )
+@router.post(
+    "/v1/webhooks/{id}/ping",
+    operation_id="pingWebhook",
+    summary="Ping the endpoint",
+    description="The same as `POST /v1/webhooks/{id}/test`, under the name other servers use: "
+    "queues a `webhook.test` event for this subscription only.",
+    status_code=202,
+    response_model=TestEventOut,
+    responses=responses_for(400, 401, 403, 404, 409),
+)
 async def test_webhook(container: ContainerDep, sub: Writable, session: SessionDep) -> Response:
     event = await service.send_test(session, container.webhooks, sub)
     return JsonResponse({"eventId": str(event.id)}, status_code=202)
+
+
+@router.post(
+    "/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+    operation_id="redeliverWebhookDelivery",
+    summary="Send a delivery again",
+    description="Queues a new delivery of a past one's exact body (same `webhook-id`, so a "
+    "receiver that got it can de-duplicate), with its own attempts and retries. "
+    "409 while the original is still pending or when the subscription is disabled.",
+    status_code=202,
+    response_model=DeliveryOut,
+    responses=responses_for(400, 401, 403, 404, 409),
+)
+async def redeliver(
+    container: ContainerDep,
+    sub: Writable,
+    session: SessionDep,
+    tenant: TenantDep,
+    delivery_id: Annotated[
+        uuid.UUID, Path(alias="deliveryId", description="The delivery to send again.")
+    ],
+) -> Response:
+    copy, event_type = await service.redeliver(
+        session, container.webhooks, tenant, delivery_id, sub.id
+    )
+    return JsonResponse(delivery_payload(copy, event_type, []), status_code=202)
 
 
 @router.get(

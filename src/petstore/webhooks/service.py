@@ -127,11 +127,15 @@ async def rotate_secret(session: AsyncSession, sub: WebhookSubscription) -> str:
     return sub.secret
 
 
+DISABLED = "The subscription is disabled; enable it to receive events."
+
+
 async def send_test(
     session: AsyncSession, webhooks: WebhookTransport, sub: WebhookSubscription
 ) -> DomainEvent:
+    """A ``webhook.test`` event for this subscription only (the ``ping`` of other servers)."""
     if sub.status != "ACTIVE":
-        raise conflict("The subscription is disabled; enable it to receive events.")
+        raise conflict(DISABLED)
     return await webhooks.send_test(
         session,
         sub,
@@ -147,3 +151,28 @@ async def deliveries(
     session: AsyncSession, sub: WebhookSubscription, limit: int = 100
 ) -> list[tuple[Delivery, str, list[DeliveryAttempt]]]:
     return await repository.deliveries_of(session, sub.id, limit)
+
+
+async def redeliver(
+    session: AsyncSession,
+    webhooks: WebhookTransport,
+    tenant: str,
+    delivery_id: uuid.UUID,
+    sub_id: uuid.UUID | None = None,
+) -> tuple[Delivery, str]:
+    """Send a past delivery again, as a new delivery (its own attempts and retries), with its
+    event type. Not while the original is still PENDING (it is retried anyway), nor to a
+    disabled subscription. ``sub_id`` limits the search to one subscription (the REST door's
+    ``/v1/webhooks/{id}/deliveries/{deliveryId}``); access to it is checked by the caller."""
+    found = await repository.delivery_in_tenant(session, tenant, delivery_id)
+    if found is None or (sub_id is not None and found[1].id != sub_id):
+        raise not_found("delivery", delivery_id)
+    original, sub, event_type = found
+    if sub.status != "ACTIVE":
+        raise conflict(DISABLED)
+    if original.status == "PENDING":
+        raise conflict(
+            "The delivery is still pending: it is retried on its schedule "
+            "(see its nextRetryAt); redeliver it once it has succeeded or failed."
+        )
+    return await webhooks.redeliver(session, original), event_type

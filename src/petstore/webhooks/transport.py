@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.core import outbox
 from petstore.core.events import DomainEvent, new_event
+from petstore.core.ids import utcnow
 from petstore.webhooks import repository
-from petstore.webhooks.models import WebhookSubscription
+from petstore.webhooks.models import Delivery, WebhookSubscription
 
 TEST_EVENT = "webhook.test"
 CALLBACK_EVENT = "order.processed"
@@ -79,7 +80,17 @@ class WebhookTransport:
             session, event.id, event.tenant, event.type, event.envelope(), event.occurred_at
         )
         await repository.add_deliveries(session, event.id, [target], body, event.occurred_at)
+        self._wake_after_commit(session)
+        return event
+
+    async def redeliver(self, session: AsyncSession, original: Delivery) -> Delivery:
+        """A new delivery of a past one's exact body to its subscription, due now. It keeps the
+        event id (the ``webhook-id`` header), so a receiver that did get it can de-duplicate."""
+        copy = await repository.copy_delivery(session, original, utcnow())
+        self._wake_after_commit(session)
+        return copy
+
+    def _wake_after_commit(self, session: AsyncSession) -> None:
         sqlalchemy_event.listen(
             session.sync_session, "after_commit", lambda _session: self.wakeup.set(), once=True
         )
-        return event

@@ -1,22 +1,30 @@
-"""The ``petstore`` command: serve, migrate, seed, create users, print the OpenAPI document."""
+"""The ``petstore`` command: serve, migrate, seed, manage users and OAuth clients, print the
+OpenAPI document. Operator mistakes end in one line (:mod:`petstore.cli.errors`)."""
 
 from __future__ import annotations
 
 import asyncio
-import getpass
+import errno
 import json
 import logging
+import os
 import signal
+import socket
 import sys
+from importlib.metadata import version as package_version
 from types import FrameType
 from typing import Annotated
 
 import typer
 import uvicorn
 import yaml
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.scopes import Role
-from petstore.core.database import create_engine, create_sessionmaker
+from petstore.cli import users, webhooks
+from petstore.cli.common import TenantOption, operator_session, tenant_name
+from petstore.cli.errors import OperatorError, explain
+from petstore.core.database import create_engine, create_sessionmaker, unit_of_work
 from petstore.core.logging import configure_logging
 from petstore.core.metrics_dir import metrics_directory
 from petstore.core.settings import Settings
@@ -24,9 +32,13 @@ from petstore.core.tenancy import SHARED_POOL
 from petstore.migrations.runner import upgrade
 from petstore.seed import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
 
-app = typer.Typer(help="Petstore: the Modern Petstore API server.", no_args_is_help=True)
-user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
-app.add_typer(user_app, name="user")
+app = typer.Typer(
+    help="Petstore: the Modern Petstore API server.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # main() prints operator mistakes as one line
+)
+app.add_typer(users.app, name="user")
+app.add_typer(webhooks.app, name="webhook")
 client_app = typer.Typer(help="Manage OAuth 2.0 clients.", no_args_is_help=True)
 app.add_typer(client_app, name="client")
 classic_app = typer.Typer(help="The Classic Petstore API (/api/v3).", no_args_is_help=True)
@@ -36,55 +48,90 @@ DEMO_PET_COUNT = 64
 WORKER_HEALTHCHECK_SECONDS = 30
 
 
-async def _seed(settings: Settings, pets: int, tenant: str, with_staff: bool) -> None:
-    from petstore.auth.passwords import Passwords
+async def _seed(
+    settings: Settings, pets: int, tenant: str, with_staff: bool, reset: bool = False
+) -> None:
     from petstore.images.storage import LocalStorage
-    from petstore.seed import count_pets, seed_pets, seed_photos
-    from petstore.users import repository as users
-    from petstore.users import service as users_service
-    from petstore.users.schemas import UserCreate
+    from petstore.seed import count_pets, reset_catalog, seed_pets, seed_photos
 
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
-    async with sessionmaker() as session:
-        existing = await count_pets(session, tenant)
-        if existing:
-            typer.echo(f"tenant already has {existing} pets; not seeding pets again")
-        else:
-            await seed_pets(session, tenant, pets)
-            photos = await seed_photos(
-                session,
-                sessionmaker,
-                LocalStorage(settings.media_dir),
-                tenant,
-                max_pixels=settings.max_image_pixels,
-            )
-            typer.echo(f"seeded {pets} demo pets, {photos} with a photo")
-        if with_staff and await users.get_by_username(session, tenant, DEMO_STAFF_USERNAME) is None:
-            await users_service.sign_up(
-                session,
-                Passwords(settings),
-                tenant,
-                UserCreate(
-                    username=DEMO_STAFF_USERNAME,
-                    email="demo-staff@example.com",
-                    password=DEMO_STAFF_PASSWORD,
-                    firstName="Demo",
-                    lastName="Staff",
-                ),
-                role=Role.STAFF,
-            )
-            typer.echo(
-                f"created staff account {DEMO_STAFF_USERNAME!r} "
-                f"with password {DEMO_STAFF_PASSWORD!r} (demo only)"
-            )
-        await session.commit()
-    await engine.dispose()
+    storage = LocalStorage(settings.media_dir)
+    try:
+        async with unit_of_work(sessionmaker, write=True) as session:
+            if reset:
+                gone_pets, gone_orders = await reset_catalog(session, sessionmaker, storage, tenant)
+                typer.echo(f"deleted {gone_pets} pets and {gone_orders} orders")
+            existing = await count_pets(session, tenant)
+            if existing:
+                typer.echo(
+                    f"{tenant_name(tenant)} already has {existing} pets; not seeding pets again "
+                    "(`petstore seed --reset` replaces them)"
+                )
+            else:
+                typer.echo(f"seeding {pets} demo pets and drawing their photos ...")
+                await seed_pets(session, tenant, pets)
+                photos = await seed_photos(
+                    session, sessionmaker, storage, tenant, max_pixels=settings.max_image_pixels
+                )
+                typer.echo(f"seeded {pets} demo pets, {photos} with a photo")
+            if with_staff:
+                await _seed_staff(session, settings, tenant)
+    finally:
+        await engine.dispose()
 
 
-TenantOption = Annotated[
-    str, typer.Option("--tenant", help="Tenant UUID; default the shared pool.")
-]
+async def _seed_staff(session: AsyncSession, settings: Settings, tenant: str) -> None:
+    from petstore.auth.passwords import Passwords
+    from petstore.users import service as users_service
+    from petstore.users.schemas import UserCreate
+
+    if await users_service.find_by_username(session, tenant, DEMO_STAFF_USERNAME) is not None:
+        return
+    await users_service.sign_up(
+        session,
+        Passwords(settings),
+        tenant,
+        UserCreate(
+            username=DEMO_STAFF_USERNAME,
+            email="demo-staff@example.com",
+            password=DEMO_STAFF_PASSWORD,
+            firstName="Demo",
+            lastName="Staff",
+        ),
+        role=Role.STAFF,
+    )
+    typer.echo(
+        f"created staff account {DEMO_STAFF_USERNAME!r} "
+        f"with password {DEMO_STAFF_PASSWORD!r} (demo only)"
+    )
+
+
+class _Run:
+    debug = False  # --debug: tracebacks instead of one-line errors
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"petstore {package_version('petstore')}")
+        raise typer.Exit
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of any error.")
+    ] = False,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Settings come from PETSTORE_* environment variables, then a .env file in the working
+    directory, then the defaults."""
+    _Run.debug = debug
 
 
 @app.command()
@@ -102,9 +149,18 @@ def seed(
     with_staff: Annotated[
         bool, typer.Option("--with-staff", help="Also create the documented demo staff account.")
     ] = False,
+    reset: Annotated[
+        bool,
+        typer.Option("--reset", help="First delete the tenant's pets and orders (asks first)."),
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before --reset.")] = False,
 ) -> None:
-    """Load the deterministic demo catalog (only into a tenant that has no pets yet)."""
-    asyncio.run(_seed(Settings(), pets, tenant, with_staff))
+    """Load the deterministic demo catalog (into a tenant that has no pets, or after --reset)."""
+    if reset and not yes:
+        typer.confirm(
+            f"Delete every pet and order of {tenant_name(tenant)} (accounts stay)?", abort=True
+        )
+    asyncio.run(_seed(Settings(), pets, tenant, with_staff, reset))
 
 
 @app.command()
@@ -124,6 +180,7 @@ def serve(
     """
     settings = Settings()
     configure_logging(settings.log_level, settings.log_json)
+    ensure_can_listen(host, port)
     if demo:
         upgrade(settings.database_url)
         asyncio.run(_seed(settings, DEMO_PET_COUNT, SHARED_POOL, with_staff=False))
@@ -156,6 +213,23 @@ def serve(
         )
 
 
+def ensure_can_listen(host: str, port: int) -> None:
+    """Refuse at once, in one line, a port another process holds (before any output that
+    would point at that other server)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise OperatorError(
+                f"port {port} on {host} is already in use (another server?): stop it, "
+                "or serve on another with --port"
+            ) from None
+        raise OperatorError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def _exit_cleanly(signum: int, _frame: FrameType | None) -> None:
     """After its graceful shutdown, uvicorn restores the handler it found and raises the signal
     again (so that the default action would end the process with status 143). A shutdown
@@ -186,48 +260,6 @@ async def _run_worker(settings: Settings) -> None:
     finally:
         await delivery.aclose()
         await engine.dispose()
-
-
-@user_app.command("create")
-def user_create(
-    username: Annotated[str, typer.Option(prompt=True, help="Login name.")],
-    email: Annotated[str, typer.Option(prompt=True, help="Email address.")],
-    staff: Annotated[bool, typer.Option("--staff", help="Give the STAFF role.")] = False,
-    tenant: TenantOption = SHARED_POOL,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
-) -> None:
-    """Create a user account (the only way to create staff)."""
-    from pydantic import ValidationError
-
-    from petstore.auth.passwords import Passwords
-    from petstore.core.errors import DomainError
-    from petstore.users import service
-    from petstore.users.schemas import UserCreate
-
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass()
-    try:
-        data = UserCreate(username=username, email=email, password=password)
-    except ValidationError as exc:
-        typer.echo(f"invalid: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", err=True)
-        raise typer.Exit(2) from exc
-    settings = Settings()
-
-    async def create() -> None:
-        engine = create_engine(settings)
-        async with create_sessionmaker(engine)() as session:
-            role = Role.STAFF if staff else Role.USER
-            user = await service.sign_up(session, Passwords(settings), tenant, data, role)
-            await session.commit()
-            typer.echo(f"created {role.value} {user.username} ({user.id})")
-        await engine.dispose()
-
-    try:
-        asyncio.run(create())
-    except DomainError as exc:
-        typer.echo(exc.detail, err=True)
-        raise typer.Exit(1) from exc
 
 
 @client_app.command("create")
@@ -264,11 +296,9 @@ def client_create(
     settings = Settings()
 
     async def create() -> None:
-        engine = create_engine(settings)
-        async with create_sessionmaker(engine)() as session:
+        async with operator_session(settings) as session:
             client, secret = await clients.create_client(session, tenant, spec)
             await session.commit()
-        await engine.dispose()
         typer.echo(f"client_id: {client.client_id}")
         if secret is not None:
             typer.echo(f"client_secret: {secret}")
@@ -292,10 +322,8 @@ def client_list(tenant: TenantOption = SHARED_POOL) -> None:
     settings = Settings()
 
     async def show() -> None:
-        engine = create_engine(settings)
-        async with create_sessionmaker(engine)() as session:
+        async with operator_session(settings) as session:
             rows, _ = await clients.list_clients(session, tenant, 0, 1000)
-        await engine.dispose()
         for row in rows:
             kind = "public" if row.is_public else "confidential"
             typer.echo(f"{row.client_id}  {kind}  {' '.join(row.grant_types)}  {row.name}")
@@ -314,8 +342,7 @@ def client_delete(
     settings = Settings()
 
     async def remove() -> bool:
-        engine = create_engine(settings)
-        async with create_sessionmaker(engine)() as session:
+        async with operator_session(settings) as session:
             client = await clients.find_client(session, client_id)
             if client is None or client.tenant != tenant:
                 found = False
@@ -323,7 +350,6 @@ def client_delete(
                 await clients.delete_client(session, client)
                 await session.commit()
                 found = True
-        await engine.dispose()
         return found
 
     if not asyncio.run(remove()):
@@ -341,14 +367,12 @@ def classic_reset(tenant: TenantOption = SHARED_POOL) -> None:
     settings = Settings()
 
     async def reset() -> None:
-        engine = create_engine(settings)
-        async with create_sessionmaker(engine)() as session:
+        async with operator_session(settings) as session:
             await service.reset(session, tenant)
             await session.commit()
-        await engine.dispose()
 
     asyncio.run(reset())
-    typer.echo(f"classic store of {'tenant ' + tenant if tenant else 'the shared pool'} reset")
+    typer.echo(f"classic store of {tenant_name(tenant)} reset")
 
 
 @app.command()
@@ -365,5 +389,17 @@ def openapi(
         typer.echo(json.dumps(document, indent=2))
 
 
+def _wants_traceback() -> bool:
+    return _Run.debug or os.environ.get("PETSTORE_LOG_LEVEL", "").upper() == "DEBUG"
+
+
 def main() -> None:
-    app()
+    """Run the command; an operator mistake exits 1 with one line on stderr."""
+    try:
+        app()
+    except Exception as exc:
+        line = explain(exc)
+        if line is None or _wants_traceback():
+            raise
+        typer.echo(f"petstore: {line}", err=True)
+        sys.exit(1)
