@@ -349,10 +349,11 @@ def missing_scopes(needed: frozenset[str], held: frozenset[str]) -> str | None:
     missing = needed - held
     if not missing:
         return None
+    them = "them" if len(missing) > 1 else "it"
     how = (
-        f"Only the STAFF role holds {'them' if len(missing) > 1 else 'it'}; {GRANT_STAFF}."
+        f"Only the STAFF role holds {them}; {GRANT_STAFF}."
         if missing & STAFF_ONLY_SCOPES
-        else f"Your token was issued without {'them' if len(missing) > 1 else 'it'}; {ASK_AGAIN}."
+        else f"Your token was issued without {them}; {ASK_AGAIN}."
     )
     return f"This operation needs the scope(s): {' '.join(sorted(missing))}. {how}"
 

@@ -94,6 +94,29 @@ async def subscribers(
     ]
 
 
+def _pending(
+    event_id: uuid.UUID,
+    target: tuple[uuid.UUID | None, str, str],
+    body: str,
+    now: datetime,
+) -> Delivery:
+    """A PENDING delivery of ``body`` to (subscription id, kind, url), due now."""
+    subscription_id, kind, url = target
+    return Delivery(
+        id=new_id(),
+        event_id=event_id,
+        subscription_id=subscription_id,
+        kind=kind,
+        url=url,
+        body=body,
+        status="PENDING",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 async def add_deliveries(
     session: AsyncSession,
     event_id: uuid.UUID,
@@ -102,40 +125,14 @@ async def add_deliveries(
     now: datetime,
 ) -> None:
     """One PENDING delivery of ``body`` per (subscription id, kind, url), due now."""
-    for subscription_id, kind, url in targets:
-        session.add(
-            Delivery(
-                id=new_id(),
-                event_id=event_id,
-                subscription_id=subscription_id,
-                kind=kind,
-                url=url,
-                body=body,
-                status="PENDING",
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-                updated_at=now,
-            )
-        )
+    session.add_all(_pending(event_id, target, body, now) for target in targets)
     await session.flush()
 
 
 async def copy_delivery(session: AsyncSession, original: Delivery, now: datetime) -> Delivery:
     """A new PENDING delivery of ``original``'s event and body to the same target, due now."""
-    copy = Delivery(
-        id=new_id(),
-        event_id=original.event_id,
-        subscription_id=original.subscription_id,
-        kind=original.kind,
-        url=original.url,
-        body=original.body,
-        status="PENDING",
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-        updated_at=now,
-    )
+    target = (original.subscription_id, original.kind, original.url)
+    copy = _pending(original.event_id, target, original.body, now)
     session.add(copy)
     await session.flush()
     return copy
