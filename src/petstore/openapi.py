@@ -59,9 +59,17 @@ Tools that cannot read OpenAPI 3.2 yet can use `/v1/openapi-3.1.json` (or `.yaml
 
 SANDBOX_DESCRIPTION = """
 
-**Sandbox mode.** This server runs the public demo's relaxed rules: any bearer value is
-accepted with every scope, and operations the demo leaves open need no token. Never put real
-data here.
+**Sandbox mode.** This server runs the public demo's relaxed rules, so test suites written
+against the demo pass unchanged. Never put real data here. What differs from strict mode:
+
+- any bearer value is accepted with every scope, and operations the demo leaves open need no
+  token (the caller is then the staff user `sandbox-demo`);
+- a taken username or email answers 422 (strict: 409);
+- another user's record answers 403 (strict: 404, which hides whether it exists);
+- a payment is accepted whatever its amount and recorded with the amount sent (strict: 422
+  unless it equals the order's total); the currency must still match;
+- paying an order that is already paid answers 201 and records a separate payment with its
+  own receipt, leaving the order as it was (strict: 409); cancelling it refunds every payment.
 """
 
 SANDBOX_PUBLIC = {

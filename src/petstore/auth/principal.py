@@ -19,6 +19,9 @@ class Principal:
     jti: str | None = None
     token_expires_at: datetime | None = None
     client_id: str | None = None  # the OAuth client the token was issued to, if any
+    sandbox: bool = False
+    """Identified by a server in sandbox mode: services then apply the public demo's relaxed
+    rules (README, "Sandbox mode"); a strict server never sets it."""
 
     @property
     def is_staff(self) -> bool:

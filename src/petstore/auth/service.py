@@ -420,6 +420,7 @@ async def identify(
                 jti=claims.jti,
                 token_expires_at=claims.expires_at,
                 client_id=claims.client_id,
+                sandbox=sandbox,
             )
     elif isinstance(claims, InvalidToken) and not sandbox:
         raise errors.unauthorized(INVALID_TOKEN)
@@ -433,6 +434,7 @@ async def identify(
             role=Role.STAFF,
             scopes=ALL_SCOPES,
             tenant=tenant,
+            sandbox=True,
         )
     return None
 

@@ -186,6 +186,11 @@ class Settings(BaseSettings):
         return self.public_url.rstrip("/") if self.public_url else "petstore"
 
     @cached_property
+    def sandbox(self) -> bool:
+        """The public demo's relaxed rules apply (README, "Sandbox mode")."""
+        return self.auth_mode == "sandbox"
+
+    @cached_property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 

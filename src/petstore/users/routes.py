@@ -82,7 +82,10 @@ async def create_user(
     tenant: TenantDep,
     body: Annotated[UserCreate, Body(examples=[SIGN_UP_EXAMPLE])],
 ) -> Response:
-    user = await service.sign_up(session, container_of(request.app).passwords, tenant, body)
+    container = container_of(request.app)
+    user = await service.sign_up(
+        session, container.passwords, tenant, body, sandbox=container.settings.sandbox
+    )
     return created_response(
         request, user_payload(user, base_url(request)), absolute(request, f"/v1/users/{user.id}")
     )
@@ -130,13 +133,15 @@ async def get_user(request: Request, user: ReadableUser) -> Response:
 )
 async def update_user(
     request: Request,
+    writer: Writer,
     user: WritableUser,
     session: SessionDep,
     body: Annotated[UserUpdate, Body(examples=[{"firstName": "Jeffrey", "lastName": "Kris"}])],
 ) -> Response:
     base = base_url(request)
     require_if_match(request, user_payload(user, base))
-    await service.update_user(session, container_of(request.app).passwords, user, body)
+    passwords = container_of(request.app).passwords
+    await service.update_user(session, passwords, user, body, sandbox=writer.sandbox)
     return resource_response(request, user_payload(user, base))
 
 

@@ -2,7 +2,9 @@
 that pass the password policy (:mod:`petstore.auth.password_policy`) whoever sets them.
 
 A user who may not see a record gets the same 404 as for a record that does not exist, so ids
-cannot be probed.
+cannot be probed. Sandbox mode (the public demo, whose third-party test suites expect it) answers
+403 instead, since a demo's ids hide nothing, and a taken username or email as invalid input
+(422) rather than a conflict (409).
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from petstore.auth.passwords import Passwords
 from petstore.auth.principal import Principal
 from petstore.auth.scopes import Role
 from petstore.auth.service import revoke_everything_of
-from petstore.core.errors import FieldError, InvalidInput, conflict, not_found
+from petstore.core.errors import (
+    DomainError,
+    FieldError,
+    InvalidInput,
+    conflict,
+    forbidden,
+    not_found,
+)
 from petstore.core.ids import new_id, utcnow
 from petstore.users import repository
 from petstore.users.models import User
@@ -31,13 +40,22 @@ async def _ensure_available(
     username: str | None,
     email: str | None,
     exclude: uuid.UUID | None = None,
+    *,
+    sandbox: bool = False,
 ) -> None:
     taken = await repository.find_taken(session, tenant, username, email, exclude)
     if taken is None:
         return
     if username is not None and taken.username.lower() == username.lower():
-        raise conflict(f"The username '{username}' is already taken.", field="username")
-    raise conflict("That email address is already registered.", field="email")
+        raise _taken("username", f"The username '{username}' is already taken.", sandbox)
+    raise _taken("email", "That email address is already registered.", sandbox)
+
+
+def _taken(field: str | None, detail: str, sandbox: bool) -> DomainError:
+    if not sandbox:
+        return conflict(detail, field=field) if field else conflict(detail)
+    errors: list[FieldError] = [{"field": field or "username", "message": detail, "code": "taken"}]
+    return InvalidInput(detail, errors=errors)
 
 
 async def sign_up(
@@ -46,9 +64,13 @@ async def sign_up(
     tenant: str,
     data: UserCreate,
     role: Role = Role.USER,
+    *,
+    sandbox: bool = False,
 ) -> User:
+    """A new account; ``sandbox`` (the server's mode: sign-up has no caller to carry it)
+    reports a taken name as the demo does."""
     check_new_password(data.password, username=data.username, email=data.email)
-    await _ensure_available(session, tenant, data.username, data.email)
+    await _ensure_available(session, tenant, data.username, data.email, sandbox=sandbox)
     now = utcnow()
     prefs = data.preferences
     user = User(
@@ -71,16 +93,20 @@ async def sign_up(
             await repository.add(session, user)
     except IntegrityError as exc:
         # Lost a race with a simultaneous sign-up for the same name.
-        raise conflict(f"The username '{data.username}' or its email is already taken.") from exc
+        detail = f"The username '{data.username}' or its email is already taken."
+        raise _taken(None, detail, sandbox) from exc
     return user
 
 
 async def visible_user(
     session: AsyncSession, actor: Principal, tenant: str, user_id: uuid.UUID
 ) -> User:
-    user = await repository.get(session, tenant, user_id) if actor.can_see_user(user_id) else None
+    allowed = actor.can_see_user(user_id)
+    user = await repository.get(session, tenant, user_id) if allowed or actor.sandbox else None
     if user is None:
         raise not_found("user", user_id)
+    if not allowed:
+        raise forbidden("Only your own account, or staff, may use another user's record.")
     return user
 
 
@@ -93,7 +119,12 @@ async def users_by_ids(
 
 
 async def update_user(
-    session: AsyncSession, passwords: Passwords, user: User, data: UserUpdate
+    session: AsyncSession,
+    passwords: Passwords,
+    user: User,
+    data: UserUpdate,
+    *,
+    sandbox: bool = False,
 ) -> User:
     fields = data.model_fields_set
     nulled = [
@@ -105,7 +136,9 @@ async def update_user(
         check_new_password(
             data.password, username=data.username or user.username, email=data.email or user.email
         )
-    await _ensure_available(session, user.tenant, data.username, data.email, exclude=user.id)
+    await _ensure_available(
+        session, user.tenant, data.username, data.email, exclude=user.id, sandbox=sandbox
+    )
     if data.username is not None:
         user.username = data.username
     if data.email is not None:
