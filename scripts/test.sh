@@ -4,7 +4,7 @@
 #
 # Set up (if needed) and run the whole check suite:
 #   bootstrap .venv -> ruff check -> ruff format --check -> mypy (src, tests, bench)
-#   -> throwaway PostgreSQL and Redis -> pytest "$@"
+#   -> throwaway PostgreSQL and Redis -> Chromium, npm contract tools -> pytest "$@"
 #
 # Extra arguments go to pytest, e.g.  bash scripts/test.sh -x -k pets
 # Exit code: 1 if a lint step fails (pytest is then not run), otherwise
@@ -102,6 +102,14 @@ run_phase "redis start" redis_start
 source scripts/chromium.sh
 if ! run_phase "chromium" chromium_ensure && [[ -n ${CI:-} ]]; then
     printf '\nCI needs Chromium for the browser tests.\n' >&2
+    exit 1
+fi
+
+# The npm contract linters (Redocly, Spectral, openapi-typescript + tsc); in CI a failed
+# install fails the run.
+source scripts/node_tools.sh
+if ! run_phase "npm tools" node_tools_ensure && [[ -n ${CI:-} ]]; then
+    printf '\nCI needs the npm contract tools.\n' >&2
     exit 1
 fi
 

