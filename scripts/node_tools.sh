@@ -26,3 +26,16 @@ node_tools_ensure() {
         --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=error || return 1
     cp "$dir/package-lock.json" "$stamp"
 }
+
+# Run directly, it installs the tools if needed and runs one of them (paths in ARGS are
+# relative to where you are):
+#   bash scripts/node_tools.sh redocly lint --config tools/contract/redocly.yaml openapi.json
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+    set -euo pipefail
+    tool=${1:?usage: bash scripts/node_tools.sh TOOL [ARGS...]}
+    shift
+    repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    (cd "$repo" && node_tools_ensure)
+    home=$(cd "$repo" && node_home)
+    PATH="$home/bin:$PATH" exec "$home/bin/node" "$repo/tools/contract/node_modules/.bin/$tool" "$@"
+fi

@@ -98,3 +98,17 @@ def run_node_tool(name: str, *args: str, cwd: Path) -> subprocess.CompletedProce
         timeout=300,
         check=False,
     )
+
+
+def regenerate_sdk(document: Path, output: Path) -> None:
+    """``scripts/sdk.sh`` from ``document`` into ``output``, as a developer regenerates the
+    SDK (the staleness test compares the result with the committed package)."""
+    script = REPO / "scripts" / "sdk.sh"
+    made = subprocess.run(
+        ["bash", str(script), "--document", str(document), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr

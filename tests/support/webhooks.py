@@ -116,6 +116,7 @@ class Receiver:
                     receiver.answered += 1
 
             do_GET = do_POST  # noqa: N815 - the http.server hook name
+            do_PATCH = do_POST  # noqa: N815
 
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet."""

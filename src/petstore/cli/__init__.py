@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import sys
+from enum import StrEnum
 from importlib.metadata import version as package_version
 from types import FrameType
 from typing import Annotated
@@ -375,14 +376,28 @@ def classic_reset(tenant: TenantOption = SHARED_POOL) -> None:
     typer.echo(f"classic store of {tenant_name(tenant)} reset")
 
 
+class Rendition(StrEnum):
+    """The served OpenAPI documents: ``/v1/openapi.json`` and ``/v1/openapi-3.1.json``."""
+
+    V32 = "3.2"
+    V31 = "3.1"
+
+
 @app.command()
 def openapi(
     as_yaml: Annotated[bool, typer.Option("--yaml", help="YAML instead of JSON.")] = False,
+    rendition: Annotated[
+        Rendition,
+        typer.Option(help="3.1: the rendition for tools that do not read 3.2 yet."),
+    ] = Rendition.V32,
 ) -> None:
-    """Print the OpenAPI 3.2 document."""
+    """Print the OpenAPI 3.2 document (or its 3.1 rendition), as the server serves it."""
     from petstore.app import create_app
+    from petstore.core.openapi_31 import rendition_31
 
     document = create_app(Settings()).openapi()
+    if rendition is Rendition.V31:
+        document = rendition_31(document)
     if as_yaml:
         typer.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
     else:

@@ -1,0 +1,276 @@
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.chat_completion import ChatCompletion
+from ...models.chat_request import ChatRequest
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: ChatRequest,
+    x_tenant_id: UUID | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_tenant_id, Unset):
+        headers["X-Tenant-ID"] = x_tenant_id
+
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/chat/completions",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ChatCompletion | Problem | None:
+    if response.status_code == 201:
+        response_201 = ChatCompletion.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 502:
+        response_502 = Problem.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Problem.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ChatCompletion | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ChatRequest,
+    x_tenant_id: UUID | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ChatCompletion | Problem]:
+    """Ask the pet adoption advisor
+
+     OpenAI-compatible chat completions, answered from the live store: recommendations name only pets
+    that are AVAILABLE in your tenant right now. `stream: true` answers with Server-Sent Events. Token
+    counts use the documented word/punctuation tokenizer.
+
+    Args:
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+        idempotency_key (str | Unset):
+        body (ChatRequest): `max_tokens` is accepted for `maxTokens`; roles and model names in any
+            case, and
+            `pet-advisor-1` for `PET_ADVISOR_1`. `stream` alone decides JSON or SSE.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ChatCompletion | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        x_tenant_id=x_tenant_id,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: ChatRequest,
+    x_tenant_id: UUID | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> ChatCompletion | Problem | None:
+    """Ask the pet adoption advisor
+
+     OpenAI-compatible chat completions, answered from the live store: recommendations name only pets
+    that are AVAILABLE in your tenant right now. `stream: true` answers with Server-Sent Events. Token
+    counts use the documented word/punctuation tokenizer.
+
+    Args:
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+        idempotency_key (str | Unset):
+        body (ChatRequest): `max_tokens` is accepted for `maxTokens`; roles and model names in any
+            case, and
+            `pet-advisor-1` for `PET_ADVISOR_1`. `stream` alone decides JSON or SSE.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ChatCompletion | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        x_tenant_id=x_tenant_id,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ChatRequest,
+    x_tenant_id: UUID | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ChatCompletion | Problem]:
+    """Ask the pet adoption advisor
+
+     OpenAI-compatible chat completions, answered from the live store: recommendations name only pets
+    that are AVAILABLE in your tenant right now. `stream: true` answers with Server-Sent Events. Token
+    counts use the documented word/punctuation tokenizer.
+
+    Args:
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+        idempotency_key (str | Unset):
+        body (ChatRequest): `max_tokens` is accepted for `maxTokens`; roles and model names in any
+            case, and
+            `pet-advisor-1` for `PET_ADVISOR_1`. `stream` alone decides JSON or SSE.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ChatCompletion | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        x_tenant_id=x_tenant_id,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: ChatRequest,
+    x_tenant_id: UUID | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> ChatCompletion | Problem | None:
+    """Ask the pet adoption advisor
+
+     OpenAI-compatible chat completions, answered from the live store: recommendations name only pets
+    that are AVAILABLE in your tenant right now. `stream: true` answers with Server-Sent Events. Token
+    counts use the documented word/punctuation tokenizer.
+
+    Args:
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+        idempotency_key (str | Unset):
+        body (ChatRequest): `max_tokens` is accepted for `maxTokens`; roles and model names in any
+            case, and
+            `pet-advisor-1` for `PET_ADVISOR_1`. `stream` alone decides JSON or SSE.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ChatCompletion | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            x_tenant_id=x_tenant_id,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

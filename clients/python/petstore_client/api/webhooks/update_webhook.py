@@ -1,0 +1,259 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.webhook import Webhook
+from ...models.webhook_update import WebhookUpdate
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    id: UUID,
+    *,
+    body: WebhookUpdate | WebhookUpdate | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_tenant_id, Unset):
+        headers["X-Tenant-ID"] = x_tenant_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/webhooks/{id}".format(
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    if isinstance(body, WebhookUpdate):
+        _kwargs["json"] = body.to_dict()
+
+        headers["Content-Type"] = "application/merge-patch+json"
+    if isinstance(body, WebhookUpdate):
+        _kwargs["json"] = body.to_dict()
+
+        headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | Webhook | None:
+    if response.status_code == 200:
+        response_200 = Webhook.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | Webhook]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate | WebhookUpdate | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> Response[Problem | Webhook]:
+    """Change a subscription
+
+     Change `url`, `events`, `description`, or `status` (ACTIVE / DISABLED).
+
+    Args:
+        id (UUID): The subscription's id.
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+        body (WebhookUpdate):
+        body (WebhookUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Webhook]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        x_tenant_id=x_tenant_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate | WebhookUpdate | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> Problem | Webhook | None:
+    """Change a subscription
+
+     Change `url`, `events`, `description`, or `status` (ACTIVE / DISABLED).
+
+    Args:
+        id (UUID): The subscription's id.
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+        body (WebhookUpdate):
+        body (WebhookUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Webhook
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        body=body,
+        x_tenant_id=x_tenant_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate | WebhookUpdate | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> Response[Problem | Webhook]:
+    """Change a subscription
+
+     Change `url`, `events`, `description`, or `status` (ACTIVE / DISABLED).
+
+    Args:
+        id (UUID): The subscription's id.
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+        body (WebhookUpdate):
+        body (WebhookUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Webhook]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        x_tenant_id=x_tenant_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate | WebhookUpdate | Unset = UNSET,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> Problem | Webhook | None:
+    """Change a subscription
+
+     Change `url`, `events`, `description`, or `status` (ACTIVE / DISABLED).
+
+    Args:
+        id (UUID): The subscription's id.
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+        body (WebhookUpdate):
+        body (WebhookUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Webhook
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            body=body,
+            x_tenant_id=x_tenant_id,
+        )
+    ).parsed
