@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.support.contract import run_schemathesis
-from tests.support.servers import RunningServer, petstore, run_server, server_env
+from tests.support.servers import RunningServer, fresh_sqlite_server, petstore
 
 pytestmark = [pytest.mark.e2e, pytest.mark.contract]
 
@@ -20,10 +20,7 @@ TENANT = "6f1c2d3e-4a5b-4c6d-8e7f-901234567890"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    root = tmp_path_factory.mktemp("classic")
-    env = server_env(f"sqlite+aiosqlite:///{root / 'classic.db'}")
-    petstore(env, "migrate")
-    with run_server(env, root / "server.log") as running:
+    with fresh_sqlite_server(tmp_path_factory.mktemp("classic"), "classic") as running:
         yield running
 
 

@@ -14,7 +14,7 @@ from petstore_client.api.user import get_current_user
 from petstore_client.models import User
 from petstore_client.sdk import Petstore, PetstoreError, Tokens, unwrap
 from tests.support.accounts import PASSWORD, new_username
-from tests.support.servers import RunningServer, petstore, run_server, server_env
+from tests.support.servers import RunningServer, fresh_sqlite_server
 from tests.support.webhooks import Receiver, Reply
 
 UNAVAILABLE = Reply(status=503, headers=(("Retry-After", "0"),))
@@ -80,10 +80,7 @@ def test_a_refused_connection_is_retried_then_raised() -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    root = tmp_path_factory.mktemp("sdk-session")
-    env = server_env(f"sqlite+aiosqlite:///{root / 'session.db'}")
-    petstore(env, "migrate")
-    with run_server(env, root / "server.log") as running:
+    with fresh_sqlite_server(tmp_path_factory.mktemp("session"), "session") as running:
         yield running
 
 

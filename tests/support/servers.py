@@ -189,6 +189,16 @@ def run_server(
             process.wait()
 
 
+@contextmanager
+def fresh_sqlite_server(root: Path, label: str, **extra_env: str) -> Iterator[RunningServer]:
+    """A server process on a new, migrated SQLite database ``root/<label>.db`` (its log
+    beside it), for tests that need a real server but nothing of their own in it."""
+    env = server_env(f"sqlite+aiosqlite:///{root / f'{label}.db'}", **extra_env)
+    petstore(env, "migrate")
+    with run_server(env, root / f"{label}.log") as running:
+        yield running
+
+
 def create_staff(env: dict[str, str], username: str, password: str, tenant: str = "") -> None:
     """A staff account made the way an operator makes one: with the CLI."""
     tenant_args = ["--tenant", tenant] if tenant else []
