@@ -2,7 +2,7 @@
 is cancelled by the server, an exhausted pool answers 503 after
 ``PETSTORE_DB_POOL_TIMEOUT_SECONDS`` instead of queueing forever, a database that accepts but
 never answers fails the connection attempt within the same bound, and a pooled connection that
-the server dropped is replaced before use (pre-ping)."""
+the server dropped is replaced before use (without a ping)."""
 
 from __future__ import annotations
 
