@@ -2,7 +2,7 @@
 is cancelled by the server, an exhausted pool answers 503 after
 ``PETSTORE_DB_POOL_TIMEOUT_SECONDS`` instead of queueing forever, a database that accepts but
 never answers fails the connection attempt within the same bound, and a pooled connection that
-the server dropped is replaced before use (pre-ping)."""
+the server dropped is replaced before use (without a ping)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ pytestmark = [
 # A deadline far below the drivers' defaults (SQLAlchemy waits 30 s for a pooled connection,
 # asyncpg 60 s to connect): a setting that is not applied makes the test fail, not hang.
 DEADLINE = 10
+BACKEND_ALIVE = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
 
 
 @pytest.fixture
@@ -113,6 +114,11 @@ async def test_a_dropped_pooled_connection_is_replaced_before_use(small_pool: Fa
         async with admin.connect() as conn:
             killed = await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
             assert killed.scalar_one() is True
+            # The call only signals the backend: wait (within the deadline) until it is gone,
+            # as a connection dropped by a restart or an idle timeout would be.
+            async with asyncio.timeout(DEADLINE):
+                while await conn.scalar(BACKEND_ALIVE, {"pid": backend}):
+                    await asyncio.sleep(0.05)
     finally:
         await admin.dispose()
     async with client_of(small_pool) as client:
