@@ -821,11 +821,12 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def hello_command(port: int, workers: int) -> list[str]:
-    """The hello app served as ``petstore serve`` serves the petstore (see ``cli.serve``)."""
+def hello_command(port: int, workers: int, app: str = "bench.hello_app:app") -> list[str]:
+    """A baseline app (the hello-world, or ``bench.raw_app:app``) served as ``petstore serve``
+    serves the petstore (see ``cli.serve``)."""
     return [
         venv_tool("uvicorn"),
-        "bench.hello_app:app",
+        app,
         "--host",
         HOST,
         "--port",

@@ -8,6 +8,9 @@ petstore app are served exactly alike, then measured with the machinery of ``ben
     hello    GET /hello                     (the framework alone: the server's own cost)
     by_id    GET /v1/pets/{id}              (~1,000 real ids, a random one per request)
     list     GET /v1/pets?limit=20
+    raw_by_id, raw_list   the same two reads from ``bench/raw_app.py`` (FastAPI and the bare
+             driver, the same SQL and JSON), served right after the petstore on the same
+             database: the last table gives the petstore's CPU per request over it
 
 How each server runs the petstore:
 
@@ -19,7 +22,8 @@ How each server runs the petstore:
 The baseline is uvicorn's hello-world with one worker, measured first and again last (their
 mean cancels slow drift); every other figure is printed as a ratio of it. SQLite runs with
 the read cache on (``PETSTORE_READ_CACHE=true``, the default: repeated pet reads are served
-from memory while the database file is unchanged), PostgreSQL with it off (it is SQLite-only).
+from memory while the database file is unchanged; ``--no-read-cache`` turns it off, for a fair
+raw-driver ratio), PostgreSQL with it off (it is SQLite-only).
 
 Each row also gives the server's CPU (all its processes and threads) and requests per
 CPU-second: on a machine shared with other work, req/s depends on how much CPU the scheduler
@@ -97,11 +101,16 @@ class Row:
     result: WrkResult
 
 
+BASELINE_APPS = {"hello": "bench.hello_app:app", "raw": "bench.raw_app:app"}
+SCENARIOS = (("by_id", "/v1/pets/{id}"), ("list", "/v1/pets?limit=20"))
+
+
 def server_command(server: str, app: str, port: int, workers: int) -> list[str]:
-    """How ``server`` runs ``app`` (``petstore`` or ``hello``) with ``workers`` processes."""
+    """How ``server`` runs ``app`` (``petstore``, ``hello`` or ``raw``) with ``workers``
+    processes."""
     if server == "uvicorn":
-        if app == "hello":
-            return hello_command(port, workers)
+        if app in BASELINE_APPS:
+            return hello_command(port, workers, BASELINE_APPS[app])
         return [
             venv_tool("petstore"),
             "serve",
@@ -129,7 +138,7 @@ def server_command(server: str, app: str, port: int, workers: int) -> list[str]:
         "--no-ws",
         "--log-level",
         "warning",
-        "petstore.asgi:app" if app == "petstore" else "bench.hello_app:app",
+        BASELINE_APPS.get(app, "petstore.asgi:app"),
     ]
 
 
@@ -194,7 +203,7 @@ def benchmark(args: argparse.Namespace, tmp: Path, running: list[Server]) -> lis
     venv_tool("granian")  # fail early when it is not installed (pip install -e '.[dev]')
 
     databases: dict[str, dict[str, str]] = {}
-    sqlite_env = server_env(tmp, read_cache=True)
+    sqlite_env = server_env(tmp, read_cache=not args.no_read_cache)
     databases["sqlite"] = sqlite_env
     if args.postgres:
         pg_url = asyncio.run(fresh_postgres_database(args.postgres))
@@ -222,6 +231,27 @@ def benchmark(args: argparse.Namespace, tmp: Path, running: list[Server]) -> lis
 
     rows: list[Row] = []
 
+    def measure_reads(server: str, workers: int, database: str, env: dict[str, str]) -> list[Row]:
+        """The petstore's reads, then the raw-driver app's same reads on the same database
+        (``raw_by_id``, ``raw_list``), back to back."""
+        lua = tmp / f"by_id.{database}.lua"  # each database has its own ids
+        measured = []
+        for app, ready, prefix in (
+            ("petstore", "/healthz", ""),
+            ("raw", "/v1/pets?limit=1", "raw_"),
+        ):
+            process = serve(server, app, workers, env, ready)
+            try:
+                if not lua.exists():
+                    write_lua(collect_pet_ids(process), lua)
+                for scenario, path in SCENARIOS:
+                    script = lua if scenario == "by_id" else None
+                    result = run_one(wrk_path, process, path, args, script)
+                    measured.append(Row(server, workers, database, prefix + scenario, result))
+            finally:
+                stop(process)
+        return measured
+
     def hello(server: str, workers: int) -> Row:
         process = serve(server, "hello", workers, sqlite_env, "/hello")
         try:
@@ -245,26 +275,9 @@ def benchmark(args: argparse.Namespace, tmp: Path, running: list[Server]) -> lis
                 rows.append(row)
         for database, env in databases.items():
             for server in SERVERS:
-                process = serve(server, "petstore", workers, env, "/healthz")
-                try:
-                    lua = tmp / f"by_id.{database}.lua"  # each database has its own ids
-                    if not lua.exists():
-                        write_lua(collect_pet_ids(process), lua)
-                    for scenario, path, script in (
-                        ("by_id", "/v1/pets/{id}", lua),
-                        ("list", "/v1/pets?limit=20", None),
-                    ):
-                        row = Row(
-                            server,
-                            workers,
-                            database,
-                            scenario,
-                            run_one(wrk_path, process, path, args, script),
-                        )
-                        show(row, first.result.requests_per_s)
-                        rows.append(row)
-                finally:
-                    stop(process)
+                for row in measure_reads(server, workers, database, env):
+                    show(row, first.result.requests_per_s)
+                    rows.append(row)
     last = hello("uvicorn", 1)
     show(last, first.result.requests_per_s)
     rows.append(last)
@@ -278,6 +291,34 @@ def per_cpu_second(result: WrkResult) -> float:
     shared with other work, req/s depends on how much CPU the scheduler hands the server
     (and a server with more threads gets more of it); this is what each request costs."""
     return result.requests_per_s / result.server_cpu if result.server_cpu else 0.0
+
+
+def cpu_ms(result: WrkResult) -> float:
+    """Server CPU milliseconds per request."""
+    per_second = per_cpu_second(result)
+    return 1000 / per_second if per_second else 0.0
+
+
+def raw_ratios(rows: list[Row]) -> str:
+    """For each petstore read, its cost over the raw-driver app's same read: the target of
+    the performance work is a CPU ratio of 2 or less."""
+    raw = {(r.server, r.workers, r.database, r.scenario): r.result for r in rows}
+    lines = [
+        "| server | workers | database | scenario | req/s petstore / raw | "
+        "CPU ms/request petstore / raw | CPU ratio |",
+        "| --- | ---: | --- | --- | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        base = raw.get((row.server, row.workers, row.database, "raw_" + row.scenario))
+        if base is None or not cpu_ms(base):
+            continue
+        r = row.result
+        lines.append(
+            f"| {row.server} | {row.workers} | {row.database} | {row.scenario} | "
+            f"{r.requests_per_s:,.0f} / {base.requests_per_s:,.0f} | "
+            f"{cpu_ms(r):.2f} / {cpu_ms(base):.2f} | {cpu_ms(r) / cpu_ms(base):.2f} |"
+        )
+    return "\n".join(lines)
 
 
 def table(rows: list[Row], baseline: float) -> str:
@@ -311,6 +352,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--postgres",
         default=None,
         help="a postgresql+asyncpg:// URL of a server where the bench may create a database",
+    )
+    parser.add_argument(
+        "--no-read-cache",
+        action="store_true",
+        help="SQLite without the read cache too (for the raw-driver ratios of issue-style runs)",
     )
     parser.add_argument("--wait-idle", type=float, default=20.0, help="see bench/run.py")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
@@ -346,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = table(rows, baseline)
     print(f"\nbaseline: uvicorn hello-world, 1 worker, mean of two runs: {baseline:,.0f} req/s")
     print(text)
+    print("\npetstore against the raw-driver app, same server, workers, database and reads:")
+    print(raw_ratios(rows))
     if drift > 0.10:
         print(f"WARNING: the two baseline runs differ by {drift:.0%}: the machine was not steady")
     summary: dict[str, Any] = {

@@ -21,6 +21,7 @@ from petstore.container import container_of
 from petstore.core.database import CLIENT_TIMEOUT_MARGIN_SECONDS, create_engine
 from tests.support.apps import running_app
 from tests.support.problems import assert_problem
+from tests.support.servers import wait_for_async
 from tests.support.settings import POSTGRES_ADMIN_URL, POSTGRES_URL, fast_settings
 
 pytestmark = [
@@ -114,11 +115,14 @@ async def test_a_dropped_pooled_connection_is_replaced_before_use(small_pool: Fa
         async with admin.connect() as conn:
             killed = await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
             assert killed.scalar_one() is True
+
             # The call only signals the backend: wait (within the deadline) until it is gone,
             # as a connection dropped by a restart or an idle timeout would be.
-            async with asyncio.timeout(DEADLINE):
-                while await conn.scalar(BACKEND_ALIVE, {"pid": backend}):
-                    await asyncio.sleep(0.05)
+            async def gone() -> bool | None:
+                alive = await conn.scalar(BACKEND_ALIVE, {"pid": backend})
+                return True if not alive else None
+
+            await wait_for_async("the terminated backend to exit", gone, within=DEADLINE)
     finally:
         await admin.dispose()
     async with client_of(small_pool) as client:
