@@ -26,6 +26,7 @@ from petstore.auth.repository import TokenHolder
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role, grantable
 from petstore.auth.tokens import InvalidToken, IssuedToken, TokenClaims, TokenService, bearer_value
 from petstore.core import errors
+from petstore.core.database import atomic
 from petstore.core.ids import as_utc, new_id, utcnow
 from petstore.core.metrics import rate_limited
 from petstore.core.problems import Problem, unauthorized
@@ -461,8 +462,8 @@ async def sandbox_demo_user(session: AsyncSession, passwords: Passwords, tenant:
         updated_at=now,
     )
     try:
-        async with session.begin_nested():
-            await users.add(session, user)
+        async with atomic(session) as writing:  # made on a GET too, the first in a tenant
+            await users.add(writing, user)
     except IntegrityError:
         existing = await users.get_by_username(session, tenant, SANDBOX_USERNAME)
         assert existing is not None

@@ -246,6 +246,28 @@ async def unit_of_work(
         await _run(session.info.pop(_ON_COMMIT, []))
 
 
+@asynccontextmanager
+async def atomic(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """A block of writes that stand or fall together without undoing the rest of the
+    request's work: for an INSERT that may lose a race to a unique constraint, whose caller
+    then reads the winner's row. Inside a transaction it is a savepoint on ``session``. A
+    read-only request has no transaction to hold one (it runs in autocommit), so the block
+    gets a short write transaction of its own, on another connection of the same engine;
+    write through the session it yields. That session reports to no event bus: a block
+    that records events belongs in a writing request."""
+    connection = await session.connection()
+    options = (
+        connection.sync_connection.get_execution_options() if connection.sync_connection else {}
+    )
+    if not options.get(READ_ONLY, False):
+        async with session.begin_nested():
+            yield session
+        return
+    own = create_sessionmaker(connection.engine)
+    async with unit_of_work(own, write=True) as separate:
+        yield separate
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request; commit on success, roll back on any error."""
     sessionmaker = plumbing(request.app).sessionmaker
