@@ -18,6 +18,8 @@ from typing import Any
 import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 
+import tests.support.threadsafe_ast  # noqa: F401 - see its docstring; before any run
+
 TEXT_ENCODINGS = ("application/xml", "application/x-www-form-urlencoded")
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

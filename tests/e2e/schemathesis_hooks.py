@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import schemathesis
 
+import tests.support.threadsafe_ast  # noqa: F401 - see its docstring; before any run
+
 BASE_URL = os.environ.get("PETSTORE_CONTRACT_BASE_URL", "")
 TENANT = os.environ.get("PETSTORE_CONTRACT_TENANT", "")
 USERNAMES = os.environ.get("PETSTORE_CONTRACT_USERNAMES", "").split(",")
