@@ -24,5 +24,4 @@ def _serialized_parse(*args: Any, **kwargs: Any) -> Any:
         return _PARSE(*args, **kwargs)
 
 
-if ast.parse is _PARSE:
-    ast.parse = _serialized_parse
+ast.parse = _serialized_parse
