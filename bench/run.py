@@ -797,6 +797,7 @@ def server_env(tmp: Path, read_cache: bool = True) -> dict[str, str]:
             # Far above anything wrk can send: the limiter still runs on every request.
             "PETSTORE_RATE_LIMIT_REQUESTS": "1000000000",
             "PETSTORE_LOG_LEVEL": "WARNING",
+            "PETSTORE_GRPC_PORT": "0",  # REST only (bench/grpc_door.py turns it on)
             "PETSTORE_ENV": "development",
             "PYTHONDONTWRITEBYTECODE": "1",
             "PETSTORE_READ_CACHE": "true" if read_cache else "false",

@@ -43,6 +43,7 @@ from petstore.core.readcache import ReadCacheMiddleware, SqliteChangeProbe
 from petstore.core.secrets import server_secret
 from petstore.core.settings import Settings
 from petstore.frontdoor import routes as frontdoor_routes
+from petstore.grpc.server import GrpcServer
 from petstore.images import routes as image_routes
 from petstore.images.routes import MULTIPART_OVERHEAD, UPLOAD_PATH
 from petstore.oauth import client_routes as oauth_client_routes
@@ -102,6 +103,21 @@ async def run_worker(container: Container) -> AsyncIterator[None]:
         await worker.aclose()
 
 
+@asynccontextmanager
+async def run_grpc(container: Container) -> AsyncIterator[None]:
+    """The gRPC door beside the HTTP one, in this event loop, unless its port is 0."""
+    settings = container.settings
+    if not settings.grpc_port:
+        yield
+        return
+    server = GrpcServer(container)
+    await server.start()
+    try:
+        yield
+    finally:
+        await server.stop(settings.shutdown_grace_seconds)
+
+
 def new_hex_key() -> str:
     return secrets.token_hex(32)
 
@@ -139,7 +155,7 @@ def lifespan_of(container: Container) -> Callable[[FastAPI], AbstractAsyncContex
         container.oauth_sessions = Sessions(container.keys.derived_key(Sessions.KEY_PURPOSE))
         await container.live.start()
         try:
-            async with run_worker(container):
+            async with run_worker(container), run_grpc(container):
                 yield
         finally:
             await container.live.stop()

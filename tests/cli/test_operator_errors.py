@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from petstore.cli.errors import ENV_PREFIX
-from tests.support.servers import cli_failure, closed_port, run_cli, server_env
+from tests.support.servers import cli_failure, closed_port, free_port, run_cli, server_env
 
 
 @pytest.fixture
@@ -78,6 +78,18 @@ def test_a_port_in_use_is_one_line_before_anything_else(sqlite_env: dict[str, st
     line = cli_failure(result)
     assert f"port {port} on 127.0.0.1 is already in use" in line
     assert result.stdout == ""  # no docs URL that would point at the other server
+
+
+def test_a_grpc_port_in_use_is_one_line_too(sqlite_env: dict[str, str]) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen(1)
+        port = holder.getsockname()[1]
+        env = {**sqlite_env, "PETSTORE_GRPC_PORT": str(port)}
+        result = run_cli(env, "serve", "--port", str(free_port()))
+    line = cli_failure(result)
+    assert f"port {port} on 127.0.0.1 is already in use" in line
+    assert "PETSTORE_GRPC_PORT" in line
 
 
 def test_version() -> None:

@@ -137,6 +137,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
             "PETSTORE_RATE_LIMIT_REQUESTS": "100000000",
             "PETSTORE_LOGIN_FAILURES_PER_IP": "100000000",
             "PETSTORE_LOGIN_FAILURES_PER_USERNAME": "100000000",
+            "PETSTORE_GRPC_PORT": "0",  # off unless a test asks (tests/support/grpc.py)
         }
     )
     env.update(extra)

@@ -47,6 +47,7 @@ def fast_settings(database_url: str, **overrides: Any) -> Settings:
         "rate_limit_requests": 1_000_000,
         "login_failures_per_ip": 1_000_000,
         "worker_enabled": False,  # event tests run the worker themselves
+        "grpc_port": 0,  # the gRPC tests give their apps a free port
     }
     values.update(overrides)
     return Settings(**values)

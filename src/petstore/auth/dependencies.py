@@ -14,7 +14,7 @@ from starlette.types import Scope
 from petstore.auth import service
 from petstore.auth.principal import Principal
 from petstore.auth.scopes import ALL_SCOPES
-from petstore.auth.tokens import InvalidToken, TokenClaims, TokenService, bearer_value
+from petstore.auth.tokens import InvalidToken, TokenClaims, TokenService
 from petstore.container import container_of
 from petstore.core.database import SessionDep
 from petstore.core.problems import forbidden, unauthorized
@@ -35,15 +35,7 @@ def verified_claims(scope: Scope, tokens: TokenService) -> TokenClaims | Invalid
         if name == b"authorization":
             authorization = value.decode("latin-1")
             break
-    token = bearer_value(authorization)
-    result: TokenClaims | InvalidToken | None
-    if token is None:
-        result = None
-    else:
-        try:
-            result = tokens.verify(token)
-        except InvalidToken as exc:
-            result = exc
+    result = service.verify_bearer(tokens, authorization)
     state[_CLAIMS_KEY] = result
     return result
 

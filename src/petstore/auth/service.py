@@ -21,10 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from petstore.auth import repository
 from petstore.auth.models import RefreshToken
 from petstore.auth.passwords import Passwords, Verdict
-from petstore.auth.principal import Principal
+from petstore.auth.principal import Principal as Principal  # re-exported for the doors
 from petstore.auth.repository import TokenHolder
 from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role, grantable
-from petstore.auth.tokens import InvalidToken, IssuedToken, TokenClaims, TokenService, bearer_value
+from petstore.auth.tokens import InvalidToken as InvalidToken  # re-exported for the doors
+from petstore.auth.tokens import IssuedToken, TokenService, bearer_value
+from petstore.auth.tokens import TokenClaims as TokenClaims  # re-exported for the doors
 from petstore.core import errors
 from petstore.core.database import atomic
 from petstore.core.ids import as_utc, new_id, utcnow
@@ -386,6 +388,20 @@ async def authorize_bearer(
     if shortfall is not None:
         raise errors.forbidden(shortfall)
     return claims
+
+
+def verify_bearer(
+    tokens: TokenService, authorization: str | None
+) -> TokenClaims | InvalidToken | None:
+    """What an ``Authorization`` value proves, for :func:`identify`: the claims of a valid
+    bearer token, the refusal of an invalid one, ``None`` when it carries no bearer token."""
+    token = bearer_value(authorization)
+    if token is None:
+        return None
+    try:
+        return tokens.verify(token)
+    except InvalidToken as exc:
+        return exc
 
 
 async def identify(

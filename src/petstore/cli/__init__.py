@@ -164,6 +164,15 @@ def seed(
     asyncio.run(_seed(Settings(), pets, tenant, with_staff, reset))
 
 
+def _tell_the_grpc_door(host: str, port: int, workers: int) -> None:
+    """The gRPC door runs in each worker's lifespan, which sees only the environment: it binds
+    this command's host, links to its HTTP port, and shares its port between the workers."""
+    os.environ.setdefault("PETSTORE_GRPC_HOST", host)
+    os.environ.setdefault("PETSTORE_HTTP_PORT", str(port))
+    if workers > 1:
+        os.environ.setdefault("PETSTORE_GRPC_REUSE_PORT", "true")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -179,9 +188,13 @@ def serve(
     flight get ``PETSTORE_SHUTDOWN_GRACE_SECONDS`` to finish, then the delivery worker finishes
     the deliveries in hand, and the process exits 0.
     """
+    _tell_the_grpc_door(host, port, workers)
     settings = Settings()
     configure_logging(settings.log_level, settings.log_json)
     ensure_can_listen(host, port)
+    if settings.grpc_port:
+        how = "set PETSTORE_GRPC_PORT to another (0 turns the gRPC door off)"
+        ensure_can_listen(settings.grpc_host, settings.grpc_port, how)
     if demo:
         upgrade(settings.database_url)
         asyncio.run(_seed(settings, DEMO_PET_COUNT, SHARED_POOL, with_staff=False))
@@ -214,7 +227,7 @@ def serve(
         )
 
 
-def ensure_can_listen(host: str, port: int) -> None:
+def ensure_can_listen(host: str, port: int, how: str = "serve on another with --port") -> None:
     """Refuse at once, in one line, a port another process holds (before any output that
     would point at that other server)."""
     try:
@@ -225,8 +238,7 @@ def ensure_can_listen(host: str, port: int) -> None:
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise OperatorError(
-                f"port {port} on {host} is already in use (another server?): stop it, "
-                "or serve on another with --port"
+                f"port {port} on {host} is already in use (another server?): stop it, or {how}"
             ) from None
         raise OperatorError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 

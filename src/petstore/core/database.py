@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -53,17 +53,29 @@ class Base(DeclarativeBase):
 UNAVAILABLE_SQLSTATE_CLASSES = frozenset({"08", "40", "53", "57", "58"})
 
 
-def is_database_unavailable(error: BaseException) -> bool:
-    """Whether ``error`` says the database is unreachable or overloaded (answer 503, retry)
-    rather than that the code or the request is wrong (a bug: 500).
-
-    Walks the ``__cause__`` chain: drivers raise their own exceptions (asyncpg's, an
-    ``OSError`` from the socket) and SQLAlchemy wraps only some of them.
-    """
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """``error`` and what it wraps: drivers raise their own exceptions (asyncpg's, an
+    ``OSError`` from the socket) and SQLAlchemy wraps only some of them."""
     seen: BaseException | None = error
     for _ in range(8):  # a cause chain is short; the bound only guards against odd cycles
         if seen is None:
-            break
+            return
+        yield seen
+        if isinstance(seen, exc.DBAPIError) and seen.orig is not None and seen.orig is not seen:
+            seen = seen.orig
+        else:
+            seen = seen.__cause__
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    sqlstate = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    return sqlstate if isinstance(sqlstate, str) else None
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database is unreachable or overloaded (answer 503, retry)
+    rather than that the code or the request is wrong (a bug: 500)."""
+    for seen in _causes(error):
         if isinstance(
             seen,
             exc.TimeoutError | exc.OperationalError | exc.InterfaceError | sqlite3.OperationalError,
@@ -73,14 +85,18 @@ def is_database_unavailable(error: BaseException) -> bool:
             return True
         if isinstance(seen, OSError):  # refused, reset, timed out (TimeoutError is an OSError)
             return True
-        sqlstate = getattr(seen, "sqlstate", None) or getattr(seen, "pgcode", None)
-        if isinstance(sqlstate, str) and sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES:
+        sqlstate = _sqlstate(seen)
+        if sqlstate is not None and sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES:
             return True
-        if isinstance(seen, exc.DBAPIError) and seen.orig is not None and seen.orig is not seen:
-            seen = seen.orig
-        else:
-            seen = seen.__cause__
     return False
+
+
+def is_transaction_rollback(error: BaseException) -> bool:
+    """Whether the database rolled the transaction back to settle a race (serialization
+    failure, deadlock: SQLSTATE class 40): the same call, retried whole, may well succeed.
+    A subset of :func:`is_database_unavailable`, for doors whose protocol tells the two apart
+    (gRPC's ``ABORTED`` against ``UNAVAILABLE``)."""
+    return any((_sqlstate(seen) or "")[:2] == "40" for seen in _causes(error))
 
 
 def create_engine(settings: Settings) -> AsyncEngine:

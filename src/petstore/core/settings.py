@@ -103,6 +103,14 @@ class Settings(BaseSettings):
     redis_timeout_seconds: float = Field(default=0.5, gt=0)
     redis_max_connections: int = Field(default=32, ge=1)
 
+    # gRPC door (petstore.grpc): port 0 turns it off. `petstore serve` sets the host to its
+    # --host, http_port to its --port (gRPC events link to it when public_url is unset) and
+    # grpc_reuse_port when it runs several workers, which then share the port.
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = Field(default=50051, ge=0, le=65535)
+    grpc_reuse_port: bool = False
+    http_port: int = Field(default=8000, ge=1, le=65535)
+
     # SIGTERM: how long in-flight requests may take to finish before they are cut off
     shutdown_grace_seconds: int = Field(default=15, ge=0)
     # Load balancers (addresses or CIDRs, comma-separated) whose X-Forwarded-For/-Proto are
