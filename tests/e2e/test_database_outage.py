@@ -12,7 +12,6 @@ saw accepted (201) must be in the database, and nothing answered 500 or logged a
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
 from collections import Counter
@@ -28,9 +27,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.support.accounts import PASSWORD
 from tests.support.pets import PET
-from tests.support.postgres_cluster import PostgresCluster, find_bindir
+from tests.support.postgres_cluster import PostgresCluster, private_cluster
 from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
-from tests.support.settings import POSTGRES_URL
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -47,18 +45,8 @@ MAX_RECOVERY_SECONDS = 30.0
 
 @pytest.fixture
 def cluster() -> Iterator[PostgresCluster]:
-    bindir = find_bindir()
-    if bindir is None:
-        if os.environ.get("CI") or POSTGRES_URL:
-            raise RuntimeError("the outage drill needs the PostgreSQL server binaries")
-        pytest.skip("PostgreSQL server binaries not installed (scripts/postgres.sh installs them)")
-    instance = PostgresCluster(bindir)
-    try:
-        instance.init()
-        instance.start()
+    with private_cluster("the outage drill") as instance:
         yield instance
-    finally:
-        instance.destroy()
 
 
 @dataclass

@@ -4,7 +4,6 @@ workers on one port, a graceful shutdown, and a database outage answered UNAVAIL
 
 from __future__ import annotations
 
-import os
 import signal
 import uuid
 from collections.abc import Iterator
@@ -23,9 +22,8 @@ from petstore.grpc.v1 import petstore_pb2_grpc as rpc
 from tests.support.accounts import PASSWORD, Account, login
 from tests.support.grpc import CALL_SECONDS, GrpcClient, connect, details, grpc_server, metadata
 from tests.support.pets import PET
-from tests.support.postgres_cluster import PostgresCluster, find_bindir
+from tests.support.postgres_cluster import PostgresCluster, private_cluster
 from tests.support.servers import create_staff, petstore, server_env
-from tests.support.settings import POSTGRES_URL
 
 pytestmark = pytest.mark.e2e
 
@@ -163,18 +161,8 @@ def test_sigterm_ends_watch_streams_with_unavailable(tmp_path: Path) -> None:
 
 @pytest.fixture
 def cluster() -> Iterator[PostgresCluster]:
-    bindir = find_bindir()
-    if bindir is None:
-        if os.environ.get("CI") or POSTGRES_URL:
-            raise RuntimeError("the outage test needs the PostgreSQL server binaries")
-        pytest.skip("PostgreSQL server binaries not installed (scripts/postgres.sh installs them)")
-    instance = PostgresCluster(bindir)
-    try:
-        instance.init()
-        instance.start()
+    with private_cluster("the outage test") as instance:
         yield instance
-    finally:
-        instance.destroy()
 
 
 @pytest.mark.postgres

@@ -12,10 +12,15 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from tests.support.servers import free_port
+from tests.support.settings import POSTGRES_URL
 
 
 def find_bindir() -> Path | None:
@@ -164,3 +169,22 @@ class PostgresCluster:
         if (self.data / "postmaster.pid").exists():  # a failure here: gone already
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextmanager
+def private_cluster(what: str) -> Iterator[PostgresCluster]:
+    """A started cluster of the test's own, destroyed afterwards. Without the server binaries
+    the test skips on a developer's machine, and fails where PostgreSQL tests must run (CI, or
+    a shared cluster configured): ``what`` names the test in that failure."""
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("CI") or POSTGRES_URL:
+            raise RuntimeError(f"{what} needs the PostgreSQL server binaries")
+        pytest.skip("PostgreSQL server binaries not installed (scripts/postgres.sh installs them)")
+    instance = PostgresCluster(bindir)
+    try:
+        instance.init()
+        instance.start()
+        yield instance
+    finally:
+        instance.destroy()

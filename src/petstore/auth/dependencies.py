@@ -17,7 +17,6 @@ from petstore.auth.scopes import ALL_SCOPES
 from petstore.auth.tokens import InvalidToken, TokenClaims, TokenService
 from petstore.container import container_of
 from petstore.core.database import SessionDep
-from petstore.core.problems import forbidden, unauthorized
 from petstore.core.tenancy import TenantDep
 
 _CLAIMS_KEY = "petstore.token_claims"
@@ -79,14 +78,7 @@ class RequireScopes:
         principal = await _principal(
             request, session, tenant, sandbox_anonymous=self.sandbox_anonymous
         )
-        if principal is None:
-            raise unauthorized()
-        shortfall = service.missing_scopes(self.scopes, principal.scopes)
-        if shortfall is not None:
-            raise forbidden(shortfall)
-        if self.staff_only and not principal.is_staff:
-            raise forbidden("This operation is for staff only.")
-        return principal
+        return service.authorize(principal, self.scopes, staff_only=self.staff_only)
 
 
 async def rate_limit_key(scope: Scope, tokens: TokenService) -> str:

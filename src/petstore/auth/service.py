@@ -390,6 +390,25 @@ async def authorize_bearer(
     return claims
 
 
+STAFF_ONLY = "This operation is for staff only."
+
+
+def authorize(
+    principal: Principal | None, needed: frozenset[str], *, staff_only: bool = False
+) -> Principal:
+    """The caller of an operation that needs the scopes ``needed`` (and the STAFF role when
+    ``staff_only``): the one check every door makes, so a refusal reads the same in each.
+    Anonymous is 401; short of a scope or of the role, 403."""
+    if principal is None:
+        raise errors.unauthorized()
+    shortfall = missing_scopes(needed, principal.scopes)
+    if shortfall is not None:
+        raise errors.forbidden(shortfall)
+    if staff_only and not principal.is_staff:
+        raise errors.forbidden(STAFF_ONLY)
+    return principal
+
+
 def verify_bearer(
     tokens: TokenService, authorization: str | None
 ) -> TokenClaims | InvalidToken | None:

@@ -176,14 +176,7 @@ class Door:
             has_header=has_header,
             sandbox_anonymous=access.sandbox_anonymous,
         )
-        if principal is None:
-            raise errors.unauthorized()
-        shortfall = auth.missing_scopes(access.scopes, principal.scopes)
-        if shortfall is not None:
-            raise errors.forbidden(shortfall)
-        if access.staff_only and not principal.is_staff:
-            raise errors.forbidden("This operation is for staff only.")
-        return principal
+        return auth.authorize(principal, access.scopes, staff_only=access.staff_only)
 
     async def answer(
         self,
@@ -215,11 +208,11 @@ class Door:
         error: Exception,
         rename: status.Rename = proto_field,
     ) -> NoReturn:
-        await context.abort_with_status(_render(error, rename))
+        await context.abort_with_status(status_of_failure(error, rename))
         raise AssertionError("abort_with_status returned")  # it raises; this satisfies mypy
 
 
-def _render(error: Exception, rename: status.Rename) -> grpc.Status:
+def status_of_failure(error: Exception, rename: status.Rename) -> grpc.Status:
     if isinstance(error, _RenderedError):
         return error.rendered
     if isinstance(error, errors.DomainError):

@@ -56,7 +56,7 @@ class Streams:
         self._open.add(subscription)
         try:
             await context.send_initial_metadata(())  # the client knows it is listening now
-            async for message in _until(subscription, _expiry(principal)):
+            async for message in until_expiry(subscription, _expiry(principal)):
                 shaped = shape(message.data)
                 if shaped is not None:
                     yield shaped
@@ -83,7 +83,7 @@ def _expiry(principal: Principal | None) -> datetime | None:
     return principal.token_expires_at if principal is not None else None
 
 
-async def _until(
+async def until_expiry(
     subscription: Subscription, expires_at: datetime | None
 ) -> AsyncIterator[LiveMessage]:
     """The subscription's messages; ``TimeoutError`` once ``expires_at`` passes."""
