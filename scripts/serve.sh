@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PETSTORE_BOOTSTRAP=runtime
 source scripts/bootstrap.sh
+# GraphiQL's assets (from the npm registry, pinned): /v1/graphql then works offline.
+.venv/bin/python scripts/web_assets.py
 # Readable logs in a terminal; deployments keep the default JSON lines.
 export PETSTORE_LOG_JSON="${PETSTORE_LOG_JSON:-false}"
 exec .venv/bin/petstore serve --demo "$@"

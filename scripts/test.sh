@@ -4,7 +4,7 @@
 #
 # Set up (if needed) and run the whole check suite:
 #   bootstrap .venv -> ruff check -> ruff format --check -> mypy (src, tests, bench, the SDK)
-#   -> throwaway PostgreSQL and Redis -> Chromium, npm contract tools -> pytest "$@"
+#   -> throwaway PostgreSQL and Redis -> Chromium, npm contract tools, web assets -> pytest "$@"
 #
 # Extra arguments go to pytest, e.g.  bash scripts/test.sh -x -k pets
 # Exit code: 1 if a lint step fails (pytest is then not run), otherwise
@@ -110,6 +110,13 @@ fi
 source scripts/node_tools.sh
 if ! run_phase "npm tools" node_tools_ensure && [[ -n ${CI:-} ]]; then
     printf '\nCI needs the npm contract tools.\n' >&2
+    exit 1
+fi
+
+# GraphiQL's browser assets from the npm registry (pinned, integrity-checked) into
+# var/web-assets, where the app serves them from.
+if ! run_phase "web assets" .venv/bin/python scripts/web_assets.py && [[ -n ${CI:-} ]]; then
+    printf '\nCI needs the web assets for the GraphiQL browser test.\n' >&2
     exit 1
 fi
 

@@ -43,6 +43,7 @@ from petstore.core.readcache import ReadCacheMiddleware, SqliteChangeProbe
 from petstore.core.secrets import server_secret
 from petstore.core.settings import Settings
 from petstore.frontdoor import routes as frontdoor_routes
+from petstore.graphql.router import include_graphql_door
 from petstore.grpc.server import GrpcServer
 from petstore.images import routes as image_routes
 from petstore.images.routes import MULTIPART_OVERHEAD, UPLOAD_PATH
@@ -309,6 +310,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     setattr(app.state, STATE_KEY, container)
     install_problem_handlers(app)
     include_rest_door(app, container)
+    include_graphql_door(app, container)
     include_operations(app, container)
     add_middleware(app, container)
     return app

@@ -106,7 +106,7 @@ async def move(
 # --- each event type -------------------------------------------------------------------------
 
 
-async def test_pet_available_when_created_available(
+async def test_pet_created_always_and_available_when_created_available(
     client: httpx.AsyncClient,
     staff: Account,
     make_pet: MakePet,
@@ -115,11 +115,12 @@ async def test_pet_available_when_created_available(
 ) -> None:
     inbox = await listen(client, staff, receiver)
     pet = await make_pet(name="Sunny")
-    await make_pet(name="Shy", status="NOT_AVAILABLE")  # not available: no event
-    await receive(worker, inbox, 1)
-    [event] = inbox.events()
-    assert event["eventType"] == "pet.available"
-    assert event["data"] == {"pet": pet}
+    shy = await make_pet(name="Shy", status="NOT_AVAILABLE")  # created, not available
+    await receive(worker, inbox, 3)
+    assert inbox.types() == {"pet.created": 2, "pet.available": 1}
+    assert inbox.one("pet.available") == {"pet": pet}
+    assert inbox.one("pet.created", pet=pet) == {"pet": pet}
+    assert inbox.one("pet.created", pet=shy) == {"pet": shy}
 
 
 async def test_pet_status_changes_by_staff(
@@ -344,11 +345,12 @@ async def test_subscriptions_get_only_the_events_they_asked_for(
     pet = await make_pet()
     order = await place_order(client, user.auth, pet["id"])
     assert (await client.delete(f"/v1/orders/{order['id']}", headers=user.auth)).status_code == 204
-    # pet.available x2, pet.statusChanged x2, order.created, order.statusChanged
-    await receive(worker, everything, 6)
+    # pet.created, pet.available x2, pet.statusChanged x2, order.created, order.statusChanged
+    await receive(worker, everything, 7)
     await settle(worker)
 
     assert everything.types() == {
+        "pet.created": 1,
         "pet.available": 2,
         "pet.statusChanged": 2,
         "order.created": 1,
@@ -361,7 +363,7 @@ async def test_subscriptions_get_only_the_events_they_asked_for(
     assert {e["eventId"] for e in pets_only.events()} <= all_ids
     assert {e["eventId"] for e in orders_only.events()} <= all_ids
     # One event, one id, whoever receives it.
-    assert len(all_ids) == 6
+    assert len(all_ids) == 7
 
 
 async def test_a_disabled_subscription_receives_nothing_new(
@@ -427,8 +429,10 @@ async def test_a_refused_order_emits_nothing(
     late = await make_account()
     refused = await client.post("/v1/orders", json={"petId": pet["id"]}, headers=late.auth)
     assert refused.status_code == 409, refused.text
-    await receive(worker, inbox, 3)
-    assert inbox.types() == {"pet.available": 1, "order.created": 1, "pet.statusChanged": 1}
+    await receive(worker, inbox, 4)
+    assert inbox.types() == {
+        "pet.created": 1, "pet.available": 1, "order.created": 1, "pet.statusChanged": 1
+    }  # fmt: skip
     assert await outbox_counts(app, tenant) == inbox.types()
 
 
@@ -445,7 +449,7 @@ async def test_a_change_rolled_back_after_emitting_leaves_no_trace(
     later step of the same transaction fails. All of it rolls back."""
     inbox = await listen(client, staff, receiver)
     pet = await make_pet()
-    await receive(worker, inbox, 1)
+    await receive(worker, inbox, 2)
     before = await outbox_counts(app, tenant)
 
     buyer = principal_of(staff, tenant, Role.STAFF)
@@ -460,5 +464,5 @@ async def test_a_change_rolled_back_after_emitting_leaves_no_trace(
 
     assert await outbox_counts(app, tenant) == before
     await settle(worker)
-    assert inbox.types() == {"pet.available": 1}
+    assert inbox.types() == {"pet.created": 1, "pet.available": 1}
     assert (await client.get(f"/v1/pets/{pet['id']}")).json()["status"] == "AVAILABLE"

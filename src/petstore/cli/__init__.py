@@ -219,6 +219,8 @@ def serve(
             proxy_headers=bool(settings.forwarded_allow_ips),
             forwarded_allow_ips=settings.forwarded_allow_ips or None,
             timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+            # A WebSocket message (a GraphQL subscription's) is bounded like a request body.
+            ws_max_size=settings.max_json_body_bytes,
             # With several workers the supervisor pings each one and replaces any that does not
             # answer in time. A worker still starting up on a busy machine (a fresh interpreter
             # importing the app) can take longer than uvicorn's 5 s: it was killed and restarted
@@ -414,6 +416,14 @@ def openapi(
         typer.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
     else:
         typer.echo(json.dumps(document, indent=2))
+
+
+@app.command("graphql-schema")
+def graphql_schema() -> None:
+    """Print the GraphQL schema (SDL), as the server serves it at /v1/graphql/schema.graphql."""
+    from petstore.graphql.schema import sdl
+
+    typer.echo(sdl(), nl=False)
 
 
 def _wants_traceback() -> bool:

@@ -103,6 +103,12 @@ class Settings(BaseSettings):
     redis_timeout_seconds: float = Field(default=0.5, gt=0)
     redis_max_connections: int = Field(default=32, ge=1)
 
+    # GraphQL door: introspection is on (a reference server describes itself); off hides the
+    # schema from __schema/__type queries (the SDL stays at /v1/graphql/schema.graphql).
+    graphql_introspection: bool = True
+    # Where scripts/web_assets.py put the browser assets GraphiQL needs (from the npm registry).
+    web_assets_dir: Path = Path("var/web-assets")
+
     # gRPC door (petstore.grpc): port 0 turns it off. `petstore serve` sets the host to its
     # --host, http_port to its --port (gRPC events link to it when public_url is unset) and
     # grpc_reuse_port when it runs several workers, which then share the port.

@@ -26,9 +26,10 @@ class PetAdoptedData(OutputModel):
     adoptedAt: str = Field(json_schema_extra={"format": "date-time"})  # noqa: N815
 
 
+PET_CREATED = EventType("pet.created", "PetCreated", "A pet was added to the catalog", PetData)
 PET_AVAILABLE = EventType("pet.available", "PetAvailable", "A pet is available", PetData)
 PET_ADOPTED = EventType("pet.adopted", "PetAdopted", "A pet was adopted", PetAdoptedData)
 PET_STATUS_CHANGED = EventType(
     "pet.statusChanged", "PetStatusChanged", "A pet's status changed", PetStatusChangedData
 )
-EVENTS = (PET_AVAILABLE, PET_ADOPTED, PET_STATUS_CHANGED)
+EVENTS = (PET_CREATED, PET_AVAILABLE, PET_ADOPTED, PET_STATUS_CHANGED)

@@ -20,7 +20,7 @@ from petstore.core import events, money
 from petstore.core.errors import InvalidInput, conflict, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
 from petstore.pets import repository
-from petstore.pets.events import PET_ADOPTED, PET_AVAILABLE, PET_STATUS_CHANGED
+from petstore.pets.events import PET_ADOPTED, PET_AVAILABLE, PET_CREATED, PET_STATUS_CHANGED
 from petstore.pets.models import Pet
 
 # The query shapes every door builds, re-exported so doors need only this module.
@@ -82,8 +82,10 @@ async def create_pet(session: AsyncSession, tenant: str, data: PetWrite, base_ur
     pet = Pet(id=new_id(), tenant=tenant, status=data.status.value, created_at=now, updated_at=now)
     _apply(pet, data)
     await repository.add(session, pet)
+    payload = {"pet": pet_payload(pet, base_url)}
+    await events.record(session, PET_CREATED, tenant, payload)
     if pet.status == PetStatus.AVAILABLE.value:
-        await events.record(session, PET_AVAILABLE, tenant, {"pet": pet_payload(pet, base_url)})
+        await events.record(session, PET_AVAILABLE, tenant, payload)
     return pet
 
 

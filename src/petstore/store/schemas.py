@@ -21,7 +21,7 @@ from petstore.core.schemas import (
     amount_in_currency,
 )
 from petstore.core.tenancy import tenant_id_out
-from petstore.store.lifecycle import OrderStatus
+from petstore.store.lifecycle import OrderStatus as OrderStatus  # re-exported for the doors
 from petstore.store.models import Order as OrderRow
 
 OrderStatusIn = Annotated[OrderStatus, UPPERCASE]

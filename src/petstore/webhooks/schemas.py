@@ -17,6 +17,7 @@ from petstore.webhooks.models import Delivery, DeliveryAttempt, WebhookSubscript
 from petstore.webhooks.repository import ALL_EVENTS
 
 EventName = Literal[
+    "pet.created",
     "pet.available",
     "pet.adopted",
     "pet.statusChanged",
