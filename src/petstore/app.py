@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Response
@@ -132,6 +133,20 @@ def sqlite_probe(settings: Settings) -> SqliteChangeProbe | None:
     return SqliteChangeProbe(url.database)
 
 
+@contextmanager
+def startup_heap_frozen() -> Iterator[None]:
+    """What is alive once the app has started (modules, routes, the GraphQL schema) lives as
+    long as the app: keep it out of the collector's passes, which otherwise walk all of it
+    again and again (measured: a third of a by-id read's CPU, and most of its p99). Thawed at
+    shutdown, so an app that stops (tests start hundreds) leaves nothing uncollectable."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def lifespan_of(container: Container) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Start: load keys and server secrets, start the worker. Stop: the reverse."""
 
@@ -157,7 +172,8 @@ def lifespan_of(container: Container) -> Callable[[FastAPI], AbstractAsyncContex
         await container.live.start()
         try:
             async with run_worker(container), run_grpc(container):
-                yield
+                with startup_heap_frozen():
+                    yield
         finally:
             await container.live.stop()
         if container.chat_upstream is not None:
@@ -309,8 +325,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     setattr(app.state, STATE_KEY, container)
     install_problem_handlers(app)
+    include_graphql_door(app, container)  # first: see Subtree
     include_rest_door(app, container)
-    include_graphql_door(app, container)
     include_operations(app, container)
     add_middleware(app, container)
     return app

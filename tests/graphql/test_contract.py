@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from petstore.graphql import mutations, queries
 from petstore.graphql.context import Requirement
 from petstore.graphql.schema import SDL_PATH, sdl
+from tests.support.graphql import PATH, gql
 from tests.support.servers import run_cli, server_env
 
 
@@ -20,6 +22,20 @@ async def test_the_served_schema_is_the_committed_one(client: httpx.AsyncClient)
     assert served.text == SDL_PATH.read_text() == sdl(), (
         "the schema changed: run `petstore graphql-schema > src/petstore/graphql/schema.graphql`"
     )
+
+
+async def test_it_is_counted_under_its_path_and_what_is_below_it_answers_as_rest(
+    client: httpx.AsyncClient,
+) -> None:
+    labels = {"route": PATH, "method": "POST", "status": "200"}
+    before = REGISTRY.get_sample_value("petstore_http_requests_total", labels) or 0.0
+    assert "errors" not in await gql(client, "{ pets { id } }")
+    after = REGISTRY.get_sample_value("petstore_http_requests_total", labels) or 0.0
+    assert after == before + 1
+    missing = await client.get(f"{PATH}/nothing-here")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert missing.json()["instance"] == f"{PATH}/nothing-here"
 
 
 def test_the_cli_prints_it() -> None:

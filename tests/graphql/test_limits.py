@@ -6,6 +6,7 @@ traceback or an error without ``extensions.code``."""
 from __future__ import annotations
 
 import string
+from typing import Any
 
 import httpx
 import pytest
@@ -13,7 +14,13 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from petstore.graphql.extensions import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS
+from petstore.graphql.extensions import (
+    MAX_ALIASES,
+    MAX_COST,
+    MAX_DEPTH,
+    MAX_TOKENS,
+    CostLimit,
+)
 from petstore.graphql.schema import sdl
 from tests.support.apps import make_client, running_app
 from tests.support.graphql import PATH, codes, data_of, gql
@@ -47,6 +54,29 @@ async def test_a_document_costlier_than_the_limit_is_refused(client: httpx.Async
     assert f"over the limit of {MAX_COST}" in refused["errors"][0]["message"]
     cheap = "{ pets(limit: 5) { name images { url } } }"
     assert "errors" not in await gql(client, cheap)
+
+
+async def test_a_document_is_validated_once_and_refused_every_time(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsing and validation are cached per document text (the limits are validation rules,
+    so their verdict is cached with it): a client repeating its query pays for them once."""
+    checked: list[str] = []
+    original = CostLimit.enter_document
+
+    def counting(rule: CostLimit, node: Any, *args: Any) -> None:
+        checked.append(node.loc.source.body)
+        original(rule, node, *args)
+
+    monkeypatch.setattr(CostLimit, "enter_document", counting)
+    query = "query Once { pets(limit: 3) { id name } }"
+    for _ in range(3):
+        assert "errors" not in await gql(client, query)
+    assert checked == [query]
+    too_deep = "{ " + "orders { " * (MAX_DEPTH + 1) + "id" + " }" * (MAX_DEPTH + 1) + " }"
+    for _ in range(2):  # a cached verdict still refuses
+        assert set(codes(await gql(client, too_deep))) == {"GRAPHQL_VALIDATION_FAILED"}
+    assert checked == [query, too_deep]
 
 
 async def test_aliases_and_batches_are_capped(client: httpx.AsyncClient) -> None:

@@ -1,4 +1,4 @@
-"""The route class every router uses."""
+"""The route class every router uses, and the subtree route that puts a door in front."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from petstore.core.idempotency.guard import guarded, secret_fields
 from petstore.core.problems import MalformedJson
@@ -74,3 +76,29 @@ def reserve_path(router: APIRouter, path: str) -> None:
         include_in_schema=False,
         response_model=None,
     )
+
+
+class Subtree(BaseRoute):
+    """``path`` and everything under it, handed to ``app`` with the path unchanged.
+
+    The app's routes are tried one by one, and each costs microseconds: a door with a prefix
+    of its own (GraphQL) placed in front as one subtree costs every other request one string
+    comparison, and its own requests none of the REST door's checks. Unlike a ``Mount`` it
+    matches the prefix itself (``/v1/graphql``), and ``app`` keeps its routes' full paths.
+    """
+
+    def __init__(self, path: str, app: ASGIApp) -> None:
+        self.path = path
+        self.app = app
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] not in ("http", "websocket"):
+            return Match.NONE, {}
+        route_path, root = scope["path"], scope.get("root_path", "")
+        if root and route_path.startswith(root):  # served below a prefix (--root-path)
+            route_path = route_path[len(root) :]
+        inside = route_path == self.path or route_path.startswith(self.path + "/")
+        return (Match.FULL, {}) if inside else (Match.NONE, {})
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)

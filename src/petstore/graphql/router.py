@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cross_web import HTTPException
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from strawberry.exceptions import ConnectionRejectionError
@@ -19,6 +19,9 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from petstore.auth import service as auth
 from petstore.container import Container
+from petstore.core.container import STATE_KEY
+from petstore.core.problems import install_problem_handlers
+from petstore.core.routing import Subtree
 from petstore.graphql import ide
 from petstore.graphql.context import GraphQLContext
 from petstore.graphql.schema import build_schema, sdl
@@ -44,6 +47,7 @@ class Door(GraphQLRouter[GraphQLContext, None]):
 
         super().__init__(
             build_schema(introspection=settings.graphql_introspection),
+            path=PATH,  # not an include prefix: the route keeps its full path (metrics, logs)
             context_getter=context,
             multipart_uploads_enabled=False,  # files go through REST (the reference says so)
         )
@@ -73,13 +77,19 @@ class Door(GraphQLRouter[GraphQLContext, None]):
 
 
 def include_graphql_door(app: FastAPI, container: Container) -> None:
-    app.include_router(Door(container), prefix=PATH, include_in_schema=False)
-    schema_route = APIRouter()
+    """Put the door in front of ``app``'s routes (call it before the others are added): as an
+    app of its own behind one :class:`Subtree` route, so REST requests pay one prefix check
+    for it and GraphQL requests none of REST's. It shares the container and the problem
+    handlers, so what is not GraphQL (a 404 below the path, an outage) reads as in REST."""
+    door = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    setattr(door.state, STATE_KEY, container)
+    install_problem_handlers(door)
+    door.include_router(Door(container), include_in_schema=False)
     text = sdl()
 
-    @schema_route.get(f"{PATH}/schema.graphql", include_in_schema=False)
+    @door.get(f"{PATH}/schema.graphql", include_in_schema=False)
     async def schema() -> Response:
         return PlainTextResponse(text, media_type="application/graphql; charset=utf-8")
 
-    app.include_router(schema_route)
-    app.include_router(ide.router)
+    door.include_router(ide.router)
+    app.router.routes.append(Subtree(PATH, door))

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
@@ -23,6 +24,7 @@ from petstore.graphql.extensions import (
     MAX_ALIASES,
     MAX_DEPTH,
     MAX_TOKENS,
+    CachedParse,
     CostLimit,
     ErrorCodes,
     OneTransaction,
@@ -32,6 +34,15 @@ from petstore.graphql.queries import Query
 from petstore.graphql.subscriptions import Subscription
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
+PARSED_DOCUMENTS = 1_000
+
+# The limiter extensions build a new rule class per instance, and the validation cache is
+# keyed by the rule classes: build them once, or every request would validate afresh.
+LIMIT_RULES = (
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    CostLimit,
+)
 
 
 class PetstoreSchema(strawberry.Schema):
@@ -43,11 +54,13 @@ class PetstoreSchema(strawberry.Schema):
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        # A client sends the same few documents again and again: parse and validate each
+        # once (the limits below are validation rules, so their verdicts are cached too).
+        lambda: CachedParse(maxsize=PARSED_DOCUMENTS),
+        lambda: ValidationCache(maxsize=PARSED_DOCUMENTS),
         ErrorCodes,
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: AddValidationRules([CostLimit]),
+        lambda: AddValidationRules(list(LIMIT_RULES)),
         OneTransaction,
     ]
     if not introspection:

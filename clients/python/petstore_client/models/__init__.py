@@ -74,6 +74,7 @@ from .pet_adopted_data import PetAdoptedData
 from .pet_adopted_event import PetAdoptedEvent
 from .pet_available_event import PetAvailableEvent
 from .pet_collection import PetCollection
+from .pet_created_event import PetCreatedEvent
 from .pet_data import PetData
 from .pet_links import PetLinks
 from .pet_patch import PetPatch
@@ -202,6 +203,7 @@ __all__ = (
     "PetAdoptedEvent",
     "PetAvailableEvent",
     "PetCollection",
+    "PetCreatedEvent",
     "PetData",
     "PetLinks",
     "PetPatch",

@@ -9,8 +9,9 @@ class WebhookUpdateEventsItem(StrEnum):
     PAYMENT_SUCCEEDED = "payment.succeeded"
     PET_ADOPTED = "pet.adopted"
     PET_AVAILABLE = "pet.available"
+    PET_CREATED = "pet.created"
     PET_STATUSCHANGED = "pet.statusChanged"
-    VALUE_8 = "*"
+    VALUE_9 = "*"
 
     def __str__(self) -> str:
         return str(self.value)
