@@ -19,16 +19,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 if str(Path(__file__).resolve().parent.parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `import bench.run`
 
-from bench.grpc_door import Row, table  # after the sys.path line above (ruff allows that)
+from bench.doors import Row, door_arguments, run_door_bench  # after the sys.path line
 from bench.run import (
     HOST,
     BenchError,
@@ -40,14 +38,12 @@ from bench.run import (
     measure,
     run_cli,
     server_env,
-    sigterm_as_interrupt,
     start_server,
-    stop_server,
     venv_tool,
     wait_ready,
     write_lua,
 )
-from bench.servers import drop_postgres_database, fresh_postgres_database
+from bench.servers import fresh_postgres_database
 
 FIELDS = "id name species breed ageMonths status"
 GET_PETS = f"query GetPets {{ pets(limit: 20) {{ {FIELDS} }} }}"
@@ -126,38 +122,11 @@ def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> lis
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--duration", type=int, default=8, help="seconds per measured run")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run")
-    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
-    parser.add_argument("--pets", type=int, default=2_000, help="pets to seed")
-    parser.add_argument("--postgres", default=None, help="a postgresql+asyncpg:// admin URL")
-    parser.add_argument("--wait-idle", type=float, default=20.0, help="see bench/run.py")
-    return parser.parse_args(argv)
+    return door_arguments(__doc__.split("\n\n")[0] if __doc__ else None).parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    tmp = Path(tempfile.mkdtemp(prefix="petstore-graphql-bench-"))
-    running: list[Server] = []
-    try:
-        with sigterm_as_interrupt():
-            rows = benchmark(args, tmp, running)
-    except BenchError as exc:
-        print(f"\nbenchmark failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        for server in list(running):
-            stop_server(server)
-        if args.postgres:
-            asyncio.run(drop_postgres_database(args.postgres))
-        shutil.rmtree(tmp, ignore_errors=True)
-    database = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"\none petstore process (1 worker) serving both doors; database: {database}")
-    print(table(rows, TWINS, GOAL_CPU_RATIO, "GraphQL / REST"))
-    return 2 if any(r.errors for r in rows) else 0
+    return run_door_bench(parse_args(argv), benchmark, TWINS, GOAL_CPU_RATIO, "GraphQL / REST")
 
 
 if __name__ == "__main__":

