@@ -4,7 +4,8 @@
 #
 # Set up (if needed) and run the whole check suite:
 #   bootstrap .venv -> ruff check -> ruff format --check -> mypy (src, tests, bench, the SDK)
-#   -> throwaway PostgreSQL and Redis -> Chromium, npm contract tools, web assets -> pytest "$@"
+#   -> throwaway PostgreSQL and Redis -> mosquitto, Chromium, npm contract tools, web assets
+#   -> pytest "$@"
 #
 # Extra arguments go to pytest, e.g.  bash scripts/test.sh -x -k pets
 # Exit code: 1 if a lint step fails (pytest is then not run), otherwise
@@ -97,6 +98,14 @@ source scripts/redis.sh
 # pg_stop and redis_stop run from the EXIT trap (also after a half-finished start).
 run_phase "postgres start" pg_start
 run_phase "redis start" redis_start
+
+# Debian's mosquitto for the MQTT tests, which start throwaway brokers with scripts/mosquitto.sh
+# (each test module its own: they stop and restart them); in CI a failed install fails the run.
+source scripts/mosquitto.sh
+if ! run_phase "mosquitto" mqtt_install && [[ -n ${CI:-} ]]; then
+    printf '\nCI needs mosquitto for the MQTT tests.\n' >&2
+    exit 1
+fi
 
 # Headless Chromium for the browser tests; in CI a failed install fails the run.
 source scripts/chromium.sh

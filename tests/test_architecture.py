@@ -27,7 +27,9 @@ DOMAINS = frozenset(
     {"auth", "chat", "images", "oauth", "payments", "pets", "store", "support", "users", "webhooks"}
 )
 DOORS = frozenset({"graphql", "grpc", "realtime", "mqtt", "mcp", "classic", "frontdoor"})
-COMPOSITION = frozenset({"app", "asgi", "cli", "container", "events", "models", "openapi"})
+COMPOSITION = frozenset(
+    {"app", "asgi", "asyncapi", "cli", "container", "events", "models", "openapi"}
+)
 DOOR_MAY_USE = frozenset({"service", "schemas", "events"})
 HTTP = frozenset({"fastapi", "starlette"})
 STATEMENT_MODULES = frozenset({"sqlalchemy", "sqlalchemy.sql", "sqlalchemy.sql.expression"})

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Scope
 
 from petstore import __version__
+from petstore.asyncapi import install_asyncapi
 from petstore.auth import routes as auth_routes
 from petstore.auth.dependencies import rate_limit_key, verified_claims
 from petstore.auth.tokens import TokenClaims
@@ -48,6 +49,8 @@ from petstore.graphql.router import include_graphql_door
 from petstore.grpc.server import GrpcServer
 from petstore.images import routes as image_routes
 from petstore.images.routes import MULTIPART_OVERHEAD, UPLOAD_PATH
+from petstore.mqtt import health as mqtt_health
+from petstore.mqtt.publisher import PUBACK_TIMEOUT, MqttPublisher
 from petstore.oauth import client_routes as oauth_client_routes
 from petstore.oauth import routes as oauth_routes
 from petstore.oauth.browser import Sessions
@@ -103,6 +106,32 @@ async def run_worker(container: Container) -> AsyncIterator[None]:
         except TimeoutError:
             task.cancel()
         await worker.aclose()
+
+
+@asynccontextmanager
+async def run_mqtt(container: Container) -> AsyncIterator[None]:
+    """The MQTT publisher, beside the delivery worker (PETSTORE_WORKER_ENABLED), when a
+    broker is configured; without one the server says so once."""
+    settings, transport = container.settings, container.mqtt
+    if transport is None:
+        logger.info("MQTT is off (no PETSTORE_MQTT_URL): events go to webhooks and live doors")
+        yield
+        return
+    if not settings.worker_enabled:
+        yield
+        return
+    publisher = MqttPublisher(container.sessionmaker, settings, transport.wakeup)
+    container.mqtt_publisher = publisher
+    stop = asyncio.Event()
+    task = asyncio.create_task(publisher.run(stop), name="petstore-mqtt-publisher")
+    try:
+        yield
+    finally:
+        stop.set()
+        try:
+            await asyncio.wait_for(task, timeout=PUBACK_TIMEOUT + 5)
+        except TimeoutError:
+            task.cancel()
 
 
 @asynccontextmanager
@@ -171,7 +200,7 @@ def lifespan_of(container: Container) -> Callable[[FastAPI], AbstractAsyncContex
         container.oauth_sessions = Sessions(container.keys.derived_key(Sessions.KEY_PURPOSE))
         await container.live.start()
         try:
-            async with run_worker(container), run_grpc(container):
+            async with run_worker(container), run_mqtt(container), run_grpc(container):
                 with startup_heap_frozen():
                     yield
         finally:
@@ -213,6 +242,7 @@ def include_rest_door(app: FastAPI, container: Container) -> None:
         if isinstance(r, APIRoute) and r.include_in_schema
     ]
     install_docs(app)
+    install_asyncapi(app, container.settings)
     app.include_router(frontdoor_routes.router)
     app.mount(CLASSIC_PATH, classic_app(container), name="classic")
 
@@ -235,11 +265,16 @@ def include_operations(app: FastAPI, container: Container) -> None:
     async def prometheus_metrics() -> Response:
         """Prometheus text exposition; operational, so outside the API contract."""
         outbox = await webhook_metrics.outbox_collector(container.sessionmaker)
-        return Response(metrics.exposition(outbox), media_type=metrics.CONTENT_TYPE)
+        mqtt = None
+        if container.mqtt is not None:
+            mqtt = await mqtt_health.pending_collector(container.sessionmaker)
+        return Response(metrics.exposition(outbox, mqtt), media_type=metrics.CONTENT_TYPE)
 
     checks = [database_check(container.engine)]
     if container.redis is not None:
         checks.append(redis_check(container.redis.ping))
+    if container.mqtt is not None:
+        checks.append(mqtt_health.mqtt_check(lambda: container.mqtt_publisher))
     install_readiness(app, checks, container.settings.readiness_timeout_seconds)
 
 

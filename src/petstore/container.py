@@ -30,6 +30,8 @@ from petstore.core.redis import create_pubsub_redis, create_redis
 from petstore.core.settings import Settings
 from petstore.images import service as images
 from petstore.images.storage import ImageStorage, LocalStorage
+from petstore.mqtt.publisher import MqttPublisher
+from petstore.mqtt.transport import MqttTransport
 from petstore.oauth.browser import Sessions
 from petstore.oauth.service import DeviceThrottle
 from petstore.payments import service as payments
@@ -56,6 +58,8 @@ class Container(Plumbing):
     storage: ImageStorage
     chat_upstream: UpstreamChat | None
     webhooks: WebhookTransport
+    mqtt: MqttTransport | None
+    """Set when PETSTORE_MQTT_URL is: the bus then writes every event's MQTT messages."""
     live: LiveFeed
     """Committed events and ephemeral messages, pushed to every instance's live listeners."""
     pet_removal_hooks: tuple[RemovalHook, ...]
@@ -63,6 +67,7 @@ class Container(Plumbing):
     # Made by the lifespan, from secrets kept in the database:
     fingerprint_key: bytes = b""
     oauth_sessions: Sessions | None = None
+    mqtt_publisher: MqttPublisher | None = None  # while the lifespan runs it
 
     @property
     def browser_sessions(self) -> Sessions:
@@ -100,6 +105,9 @@ def build_container(settings: Settings) -> Container:
     bus = EventBus()
     webhooks = WebhookTransport()
     bus.subscribe(webhooks)
+    mqtt = MqttTransport() if settings.mqtt_url is not None else None
+    if mqtt is not None:
+        bus.subscribe(mqtt)
     sessionmaker = create_sessionmaker(engine, bus.session_info())
     live = _live_feed(settings, engine, sessionmaker)
     bus.subscribe(live)
@@ -136,6 +144,7 @@ def build_container(settings: Settings) -> Container:
         storage=storage,
         chat_upstream=_chat_upstream(settings),
         webhooks=webhooks,
+        mqtt=mqtt,
         live=live,
         pet_removal_hooks=(store.refuse_pet_removal_while_ordered, forget_images),
         order_cancel_hooks=(refund_payments,),

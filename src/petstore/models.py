@@ -10,6 +10,7 @@ def import_all_models() -> None:
     import petstore.core.outbox
     import petstore.core.secrets
     import petstore.images.models
+    import petstore.mqtt.models
     import petstore.oauth.models
     import petstore.payments.models
     import petstore.pets.models

@@ -77,11 +77,11 @@ def server_limits(connections: int = 100) -> httpx.Limits:
 
 
 def server_client(base_url: str, tenant: str, timeout: float = 30) -> httpx.Client:
-    """A blocking client of a server process, working in ``tenant``; the timeout is generous
-    because a busy machine runs several servers at once."""
-    return httpx.Client(
-        base_url=base_url, headers={"X-Tenant-ID": tenant}, timeout=timeout, limits=server_limits()
-    )
+    """A blocking client of a server process, working in ``tenant`` (``""``: the shared
+    pool, no ``X-Tenant-ID``); the timeout is generous because a busy machine runs several
+    servers at once."""
+    headers = {"X-Tenant-ID": tenant} if tenant else {}
+    return httpx.Client(base_url=base_url, headers=headers, timeout=timeout, limits=server_limits())
 
 
 def run_cli(

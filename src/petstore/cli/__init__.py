@@ -254,24 +254,29 @@ def _exit_cleanly(signum: int, _frame: FrameType | None) -> None:
 
 @app.command()
 def worker() -> None:
-    """Run only the event delivery worker (several may run at once)."""
+    """Run only the event delivery worker, webhooks and MQTT (several may run at once)."""
     settings = Settings()
     configure_logging(settings.log_level, settings.log_json)
     asyncio.run(_run_worker(settings))
 
 
 async def _run_worker(settings: Settings) -> None:
+    from petstore.mqtt.publisher import MqttPublisher
     from petstore.webhooks.delivery import DeliveryWorker
 
     engine = create_engine(settings)
-    delivery = DeliveryWorker(create_sessionmaker(engine), settings)
+    sessionmaker = create_sessionmaker(engine)
+    delivery = DeliveryWorker(sessionmaker, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    jobs = [delivery.run(stop)]
+    if settings.mqtt_url is not None:  # the MQTT outbox too (one publisher at a time)
+        jobs.append(MqttPublisher(sessionmaker, settings, asyncio.Event()).run(stop))
     typer.echo("delivery worker running; SIGTERM finishes the batch in hand and stops")
     try:
-        await delivery.run(stop)
+        await asyncio.gather(*jobs)
     finally:
         await delivery.aclose()
         await engine.dispose()

@@ -34,10 +34,13 @@ Probe = Callable[[], Awaitable[None]]
 
 @dataclass(frozen=True)
 class ReadinessCheck:
-    """A dependency the instance cannot serve without; ``probe`` raises when it is not usable."""
+    """A dependency the instance cannot serve without; ``probe`` raises when it is not usable.
+    A check that is not ``required`` is reported but does not make the instance unready (a
+    broker that is down delays messages, which wait in the outbox; requests are unaffected)."""
 
     name: str
     probe: Probe
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -101,14 +104,16 @@ async def run_checks(checks: Sequence[ReadinessCheck], limit_seconds: float) -> 
 
 def install_readiness(app: FastAPI, checks: list[ReadinessCheck], limit_seconds: float) -> None:
     """Serve ``GET /readyz`` (not part of the API contract, so not in the OpenAPI document):
-    200 with each check when all pass, else a 503 problem naming the failed ones."""
+    200 with each check when all required ones pass, else a 503 problem naming the failed
+    ones."""
     app.state.readiness_checks = checks
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> Response:
         results = await run_checks(request.app.state.readiness_checks, limit_seconds)
         report = {r.name: r.as_json() for r in results}
-        failed = [r.name for r in results if not r.ok]
+        required = {c.name for c in request.app.state.readiness_checks if c.required}
+        failed = [r.name for r in results if not r.ok and r.name in required]
         if failed:
             return render(
                 request,

@@ -82,6 +82,17 @@ WEBHOOK_DELIVERIES = Counter(
     "failed (failed for good); kind is webhook or callback.",
     ("outcome", "kind"),
 )
+MQTT_MESSAGES = Counter(
+    "petstore_mqtt_messages",
+    "MQTT messages by outcome: published (acknowledged by the broker), failed (not "
+    "acknowledged: the connection broke or timed out; sent again once it is back).",
+    ("outcome",),
+)
+MQTT_CONNECTED = Gauge(
+    "petstore_mqtt_connected",
+    "1 while this instance is connected to the MQTT broker (max over the workers).",
+    multiprocess_mode="livemax",
+)
 # Pool gauges are per process and summed over the live workers ("livesum"): a worker that exits
 # takes its connections with it.
 DB_POOL_SIZE = Gauge(
@@ -135,6 +146,15 @@ def rate_limited(limiter: str) -> None:
 
 def delivery_recorded(outcome: str, kind: str) -> None:
     WEBHOOK_DELIVERIES.labels(outcome, kind).inc()
+
+
+def mqtt_messages(outcome: str, count: int = 1) -> None:
+    if count:
+        MQTT_MESSAGES.labels(outcome).inc(count)
+
+
+def mqtt_connected(connected: bool) -> None:
+    MQTT_CONNECTED.set(1 if connected else 0)
 
 
 # --- the database pool --------------------------------------------------------------------

@@ -11,6 +11,7 @@ import re
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -117,6 +118,14 @@ class Settings(BaseSettings):
     grpc_reuse_port: bool = False
     http_port: int = Field(default=8000, ge=1, le=65535)
 
+    # MQTT 5 (petstore.mqtt): mqtt://user:pass@host:1883, mqtts:// for TLS; unset: off. The
+    # lease makes one instance at a time the publisher; a holder that stops renewing it (killed)
+    # is replaced after lease_seconds. Messages that are not state expire after expiry_seconds.
+    mqtt_url: SecretStr | None = None
+    mqtt_lease_seconds: float = Field(default=10.0, gt=0)
+    mqtt_message_expiry_seconds: int = Field(default=86_400, ge=1)
+    mqtt_keep_sent_seconds: int = Field(default=3_600, ge=0)
+
     # SIGTERM: how long in-flight requests may take to finish before they are cut off
     shutdown_grace_seconds: int = Field(default=15, ge=0)
     # Load balancers (addresses or CIDRs, comma-separated) whose X-Forwarded-For/-Proto are
@@ -150,6 +159,15 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
+
+    @field_validator("mqtt_url")
+    @classmethod
+    def _mqtt_scheme(cls, url: SecretStr | None) -> SecretStr | None:
+        if url is not None:
+            parts = urlsplit(url.get_secret_value())
+            if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+                raise ValueError("must be mqtt://[user:password@]host[:port] (mqtts:// for TLS)")
+        return url
 
     @field_validator("database_url")
     @classmethod

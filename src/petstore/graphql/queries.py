@@ -95,7 +95,7 @@ class Query:
             age_max=age_max,
             good_with_kids=good_with_kids,
         )
-        rows, _total = await pets.list_pets(ctx.session, flt, (page - 1) * limit, limit)
+        rows = await pets.some_pets(ctx.session, flt, (page - 1) * limit, limit)
         return [Pet.of(pet_payload(row, ctx.base_url)) for row in rows]
 
     @strawberry.field(description="One pet; null for an unknown id.")

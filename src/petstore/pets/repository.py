@@ -94,12 +94,17 @@ def _ordered(query: Select[Pet], sort: PetSort) -> Select[Pet]:
 async def page(
     session: AsyncSession, flt: PetFilter, sort: PetSort, offset: int, limit: int
 ) -> tuple[list[Pet], int]:
-    where = flt.clauses()
     total = await count(session, flt)
+    return await rows_of(session, flt, sort, offset, limit), total
+
+
+async def rows_of(
+    session: AsyncSession, flt: PetFilter, sort: PetSort, offset: int, limit: int
+) -> list[Pet]:
     rows = await session.scalars(
-        _ordered(select(Pet).where(*where), sort).offset(offset).limit(limit)
+        _ordered(select(Pet).where(*flt.clauses()), sort).offset(offset).limit(limit)
     )
-    return list(rows.all()), total
+    return list(rows.all())
 
 
 async def count(session: AsyncSession, flt: PetFilter) -> int:

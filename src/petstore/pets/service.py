@@ -221,6 +221,11 @@ async def list_pets(
     return await repository.page(session, flt, PetSort(), offset, limit)
 
 
+async def some_pets(session: AsyncSession, flt: PetFilter, offset: int, limit: int) -> list[Pet]:
+    """The same page without its total, for a door that shows none (GraphQL's ``pets``)."""
+    return await repository.rows_of(session, flt, PetSort(), offset, limit)
+
+
 async def search(
     session: AsyncSession, tenant: str, query: PetSearch
 ) -> tuple[list[Pet], int, int, int]:

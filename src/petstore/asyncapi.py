@@ -1,0 +1,212 @@
+"""The AsyncAPI 3.0 document (``/v1/asyncapi.json`` and ``.yaml``): the event channels that are
+not HTTP. Built from the code, like the OpenAPI document: the MQTT topics and their QoS and
+retain flags from :mod:`petstore.mqtt.topics`, the messages from the event catalogue (the same
+envelope schemas as the OpenAPI ``webhooks``), so the document cannot drift from what is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from petstore import __version__
+from petstore.core.docs import yaml_response
+from petstore.core.events import EventType, envelope_model, new_event
+from petstore.core.responses import JsonResponse
+from petstore.core.settings import Settings
+from petstore.events import CATALOGUE
+from petstore.mqtt.topics import RETAINED, STOCK, TEMPLATES, TENANT_PREFIX, publications
+from petstore.pets.schemas import Species
+
+REF = "#/components/schemas/{model}"
+MQTT_BINDING = "0.2.0"
+
+_PARAMETERS = {
+    "petId": "The pet's id (a UUID).",
+    "orderId": "The order's id (a UUID).",
+    "paymentId": "The payment's id (a UUID).",
+    "productId": "A species: the store's product lines.",
+    "tenantId": "The tenant's id (the X-Tenant-ID of REST).",
+}
+
+
+class InventoryStockData(BaseModel):
+    """A species' pets by status, counted when the message was sent."""
+
+    species: str
+    available: int
+    pending: int
+    adopted: int
+    notAvailable: int  # noqa: N815
+    total: int
+
+
+class InventoryStockEvent(BaseModel):
+    eventId: str  # noqa: N815 - the change that moved the counts
+    eventType: str  # noqa: N815 - always "inventory.stock"
+    timestamp: str
+    data: InventoryStockData
+
+
+def _topics_of(event_type: EventType) -> dict[str, bool]:
+    """The topic templates ``event_type`` is published to (and whether retained), found by
+    asking :func:`publications` itself about an event whose ids are the placeholders."""
+    placeholder = {
+        "pet": {"id": "{petId}", "species": "{productId}"},
+        "order": {"id": "{orderId}"},
+        "payment": {"id": "{paymentId}"},
+    }
+    data = {k: v for k, v in placeholder.items() if k in event_type.data.model_fields}
+    return {p.topic: p.retain for p in publications(new_event(event_type.name, "", data))}
+
+
+def _schemas(models: list[type[BaseModel]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template=REF)
+        found.update(schema.pop("$defs", {}))
+        found[model.__name__] = schema
+    return {name: _asyncapi_schema(schema) for name, schema in found.items()}
+
+
+def _message(name: str, summary: str, model: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "title": name,
+        "summary": summary,
+        "contentType": "application/json",
+        "payload": {"$ref": REF.format(model=model)},
+        "correlationId": {
+            "description": "The event id, also the MQTT 5 user property `event-id`: drop repeats.",
+            "location": "$message.payload#/eventId",
+        },
+        "bindings": {"mqtt": {"bindingVersion": MQTT_BINDING, "contentType": "application/json"}},
+    }
+
+
+def _asyncapi_schema(schema: Any) -> Any:
+    """JSON Schema as pydantic writes it for OpenAPI, in AsyncAPI's dialect: there a
+    ``discriminator`` is the name of the property, not OpenAPI's object with a mapping."""
+    if isinstance(schema, dict):
+        found = {k: _asyncapi_schema(v) for k, v in schema.items()}
+        if isinstance(found.get("discriminator"), dict):
+            found["discriminator"] = found["discriminator"]["propertyName"]
+        return found
+    if isinstance(schema, list):
+        return [_asyncapi_schema(item) for item in schema]
+    return schema
+
+
+def _operation_binding(retained: bool, expiry: int) -> dict[str, Any]:
+    """QoS 1; state is retained and does not expire (it would vanish while still current),
+    events expire after ``expiry`` seconds."""
+    binding: dict[str, Any] = {"bindingVersion": MQTT_BINDING, "qos": 1, "retain": retained}
+    if not retained:
+        binding["messageExpiryInterval"] = expiry
+    return binding
+
+
+def _parameter(name: str) -> dict[str, Any]:
+    found: dict[str, Any] = {"description": _PARAMETERS[name]}
+    if name == "productId":
+        found["enum"] = [species.value for species in Species]
+    return found
+
+
+def _channel_id(template: str) -> str:
+    words = [w for w in template.replace("{", "").replace("}", "").split("/") if w]
+    return words[0] + "".join(w[:1].upper() + w[1:] for w in words[1:])
+
+
+def _mqtt_server(settings: Settings) -> dict[str, Any]:
+    url = settings.mqtt_url.get_secret_value() if settings.mqtt_url else "mqtt://localhost:1883"
+    parts = urlsplit(url)
+    port = parts.port or (8883 if parts.scheme == "mqtts" else 1883)
+    return {
+        "host": f"{parts.hostname}:{port}",
+        "protocol": parts.scheme,
+        "protocolVersion": "5",
+        "title": "MQTT broker",
+        "description": (
+            "The broker the server publishes to (PETSTORE_MQTT_URL). The broker set up for "
+            "local use lets anyone subscribe and only the server publish."
+        ),
+    }
+
+
+def build_asyncapi(settings: Settings) -> dict[str, Any]:
+    expiry = settings.mqtt_message_expiry_seconds
+    events: list[EventType] = list(CATALOGUE)
+    messages = {t.title: _message(t.title, t.summary, f"{t.title}Event") for t in events}
+    messages["InventoryStock"] = _message(
+        "InventoryStock", "A species' stock changed", "InventoryStockEvent"
+    )
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    for template, description in TEMPLATES.items():
+        for prefix in ("", TENANT_PREFIX):
+            address = prefix + template
+            channel_id = _channel_id(address)
+            retained = template in RETAINED
+            if template == STOCK:
+                names = ["InventoryStock"]
+            else:
+                names = [t.title for t in events if template in _topics_of(t)]
+            channels[channel_id] = {
+                "address": address,
+                "description": description + (" In a tenant." if prefix else ""),
+                "parameters": {p: _parameter(p) for p in _PARAMETERS if "{" + p + "}" in address},
+                "messages": {n: {"$ref": f"#/components/messages/{n}"} for n in names},
+            }
+            operations[f"publish{channel_id[:1].upper()}{channel_id[1:]}"] = {
+                "action": "send",
+                "channel": {"$ref": f"#/channels/{channel_id}"},
+                "summary": f"The server publishes to {address}.",
+                "messages": [{"$ref": f"#/channels/{channel_id}/messages/{n}"} for n in names],
+                "bindings": {"mqtt": _operation_binding(retained, expiry)},
+            }
+    models: list[type[BaseModel]] = [envelope_model(t) for t in events]
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "Modern Petstore events",
+            "version": __version__,
+            "description": (
+                "The store's events beyond HTTP. MQTT 5: every committed pet, order and "
+                "payment change, as the webhook envelope, QoS 1; availability and stock are "
+                "retained state. A tenant's changes are under `tenants/{tenantId}/`."
+            ),
+        },
+        "defaultContentType": "application/json",
+        "servers": {"mqtt": _mqtt_server(settings)},
+        "channels": channels,
+        "operations": operations,
+        "components": {
+            "messages": messages,
+            "schemas": _schemas([*models, InventoryStockEvent]),
+        },
+    }
+
+
+def install_asyncapi(app: FastAPI, settings: Settings) -> None:
+    router = APIRouter(include_in_schema=False)
+    made: list[dict[str, Any]] = []
+
+    def document() -> dict[str, Any]:
+        if not made:
+            made.append(build_asyncapi(settings))
+        return made[0]
+
+    @router.get("/v1/asyncapi.json")
+    async def asyncapi_json() -> Response:
+        return JsonResponse(document())
+
+    @router.get("/v1/asyncapi.yaml")
+    async def asyncapi_yaml() -> Response:
+        return yaml_response(document())
+
+    app.include_router(router)
