@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any
 
@@ -85,6 +85,24 @@ NO_IDEMPOTENCY_PATHS = frozenset(
 
 
 @asynccontextmanager
+async def in_background(
+    job: Callable[[asyncio.Event], Coroutine[Any, Any, None]], name: str, grace_seconds: float
+) -> AsyncIterator[None]:
+    """Run ``job(stop)`` as a task while the block runs; then set ``stop`` and give it
+    ``grace_seconds`` to finish what it has in hand before it is cancelled."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(job(stop), name=name)
+    try:
+        yield
+    finally:
+        stop.set()
+        try:
+            await asyncio.wait_for(task, timeout=grace_seconds)
+        except TimeoutError:
+            task.cancel()
+
+
+@asynccontextmanager
 async def run_worker(container: Container) -> AsyncIterator[None]:
     """The event delivery worker, inside the server unless PETSTORE_WORKER_ENABLED=false.
 
@@ -95,16 +113,11 @@ async def run_worker(container: Container) -> AsyncIterator[None]:
         yield
         return
     worker = DeliveryWorker(container.sessionmaker, settings, wakeup=container.webhooks.wakeup)
-    stop = asyncio.Event()
-    task = asyncio.create_task(worker.run(stop), name="petstore-delivery-worker")
+    grace = settings.webhook_timeout_seconds + 5
     try:
-        yield
+        async with in_background(worker.run, "petstore-delivery-worker", grace):
+            yield
     finally:
-        stop.set()
-        try:
-            await asyncio.wait_for(task, timeout=settings.webhook_timeout_seconds + 5)
-        except TimeoutError:
-            task.cancel()
         await worker.aclose()
 
 
@@ -122,16 +135,8 @@ async def run_mqtt(container: Container) -> AsyncIterator[None]:
         return
     publisher = MqttPublisher(container.sessionmaker, settings, transport.wakeup)
     container.mqtt_publisher = publisher
-    stop = asyncio.Event()
-    task = asyncio.create_task(publisher.run(stop), name="petstore-mqtt-publisher")
-    try:
+    async with in_background(publisher.run, "petstore-mqtt-publisher", PUBACK_TIMEOUT + 5):
         yield
-    finally:
-        stop.set()
-        try:
-            await asyncio.wait_for(task, timeout=PUBACK_TIMEOUT + 5)
-        except TimeoutError:
-            task.cancel()
 
 
 @asynccontextmanager

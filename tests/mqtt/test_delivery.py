@@ -88,6 +88,34 @@ def test_changes_made_while_the_broker_is_down_go_out_in_order_once_it_is_back(
         assert late.wait_for("every pet's state", latest) == expected
 
 
+def test_every_change_made_while_the_broker_was_down_is_received_once_it_is_back(
+    setup: Setup,
+) -> None:
+    """Received one by one this time: the subscriber must be listening before the backlog
+    goes out (a broker that restarts forgets what its offline sessions subscribed to), so
+    the server that made the changes is gone before the broker is back, and the next one
+    sends the backlog when it starts."""
+    with (
+        run_server(setup.env, setup.root / "before.log") as server,
+        server_client(server.base_url, "") as client,
+    ):
+        wait_for("the publisher connected", lambda: _ready(client, "ok"), 60)
+        setup.broker.stop()
+        try:
+            ids = _make_changes(client)
+            assert _pending(client) > 0
+            server.process.send_signal(signal.SIGKILL)
+            server.process.wait(timeout=30)
+        finally:
+            setup.broker.start()
+    with (
+        subscribed(anonymous(setup.broker.url), "pets/+/status") as listener,
+        run_server(setup.env, setup.root / "after.log"),
+    ):
+        found = listener.wait_for("every change", lambda _m: _all_arrived(listener, ids), 120)
+    assert found == _expected(ids)
+
+
 def test_a_publisher_killed_mid_batch_is_replaced_and_nothing_is_lost(setup: Setup) -> None:
     """Changes are made by an instance that does not publish (its worker is off), so they
     wait; the next instance is killed as soon as its first message is out, the one after it
