@@ -7,6 +7,8 @@ message once."""
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -67,14 +69,10 @@ def test_changes_made_while_the_broker_is_down_go_out_in_order_once_it_is_back(
         run_server(setup.env, setup.root / "server.log") as server,
         server_client(server.base_url, "") as client,
     ):
-        wait_for("the publisher connected", lambda: _ready(client, "ok"), 60)
-        setup.broker.stop()
-        try:
+        with _broker_down(setup, client):
             wait_for("the broker seen gone", lambda: _ready(client, "failed"), 60)
             ids = _make_changes(client)
             assert _pending(client) > 0
-        finally:
-            setup.broker.start()
         wait_for("the backlog sent", lambda: _pending(client) == 0 or None, 120)
     # Each pet's retained state is its last change: its messages went out in order.
     expected = {pet_id: kinds[-1] for pet_id, kinds in _expected(ids).items()}
@@ -98,16 +96,12 @@ def test_every_change_made_while_the_broker_was_down_is_received_once_it_is_back
     with (
         run_server(setup.env, setup.root / "before.log") as server,
         server_client(server.base_url, "") as client,
+        _broker_down(setup, client),
     ):
-        wait_for("the publisher connected", lambda: _ready(client, "ok"), 60)
-        setup.broker.stop()
-        try:
-            ids = _make_changes(client)
-            assert _pending(client) > 0
-            server.process.send_signal(signal.SIGKILL)
-            server.process.wait(timeout=30)
-        finally:
-            setup.broker.start()
+        ids = _make_changes(client)
+        assert _pending(client) > 0
+        server.process.send_signal(signal.SIGKILL)
+        server.process.wait(timeout=30)
     with (
         subscribed(anonymous(setup.broker.url), "pets/+/status") as listener,
         run_server(setup.env, setup.root / "after.log"),
@@ -135,6 +129,17 @@ def test_a_publisher_killed_mid_batch_is_replaced_and_nothing_is_lost(setup: Set
         with run_server(publishing, setup.root / "second.log"):
             found = listener.wait_for("every change", lambda _m: _all_arrived(listener, ids), 120)
     assert found == _expected(ids)
+
+
+@contextmanager
+def _broker_down(setup: Setup, client: httpx.Client) -> Iterator[None]:
+    """The broker stopped (once the server's publisher is connected) while the block runs."""
+    wait_for("the publisher connected", lambda: _ready(client, "ok"), 60)
+    setup.broker.stop()
+    try:
+        yield
+    finally:
+        setup.broker.start()
 
 
 def _ready(client: httpx.Client, status: str) -> bool | None:
