@@ -153,6 +153,9 @@ class MqttPublisher:
         if not batch:
             return 0
         expiry = self._settings.mqtt_message_expiry_seconds
+        # The tasks start in order and each hands its message to the connection before its
+        # first await, so the broker receives them in order; their PUBACKs are awaited
+        # together: one round trip per batch, not one per message.
         results = await asyncio.gather(
             *(
                 client.publish(
