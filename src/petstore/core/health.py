@@ -92,8 +92,9 @@ async def _run(check: ReadinessCheck, limit_seconds: float) -> CheckResult:
     except Exception as exc:  # any failure means "not ready"; the type says which kind
         error = type(exc).__name__
     duration = round((time.perf_counter() - started) * 1000, 1)
-    if error is not None:
-        logger.warning("readiness check %s failed: %s", check.name, error)
+    if error is not None:  # one that cannot make the instance unready is no warning
+        level = logging.WARNING if check.required else logging.INFO
+        logger.log(level, "readiness check %s failed: %s", check.name, error)
     return CheckResult(check.name, error is None, duration, error)
 
 

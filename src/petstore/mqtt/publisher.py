@@ -96,6 +96,7 @@ class MqttPublisher:
                 async with aiomqtt.Client(
                     identifier=self.holder, **client_options(self._url)
                 ) as client:
+                    client.pending_calls_threshold = BATCH  # a batch in flight is no warning
                     self._connected(True)
                     pause = FIRST_PAUSE
                     await self._serve(client, stop)
