@@ -25,7 +25,7 @@ async def test_the_served_schema_is_the_committed_one(client: httpx.AsyncClient)
     )
 
 
-async def test_it_is_counted_under_its_path_and_what_is_below_it_answers_as_rest(
+async def test_it_is_counted_under_its_path_and_errors_around_it_answer_as_rest(
     client: httpx.AsyncClient,
 ) -> None:
     labels = {"route": PATH, "method": "POST", "status": "200"}
@@ -33,6 +33,9 @@ async def test_it_is_counted_under_its_path_and_what_is_below_it_answers_as_rest
     assert "errors" not in await gql(client, "{ pets { id } }")
     after = REGISTRY.get_sample_value("petstore_http_requests_total", labels) or 0.0
     assert after == before + 1
+    refused = await client.put(PATH)
+    assert refused.status_code == 405
+    assert {"GET", "POST"} <= set(refused.headers["allow"].split(", "))
     missing = await client.get(f"{PATH}/nothing-here")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"

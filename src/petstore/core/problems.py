@@ -9,18 +9,19 @@ validation, database failures) are translated by the handlers that
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 
 from petstore.core import errors
 from petstore.core.container import plumbing
@@ -302,17 +303,31 @@ class MalformedJson(str):
     __slots__ = ()
 
 
+def _leaves(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
+    """The API routes of an app, inside the routers it included (FastAPI keeps them nested)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _leaves(inner.routes)
+
+
 def allowed_methods(request: Request) -> list[str]:
     """The methods of the path the request addressed (Starlette names only one route's).
 
     The first route that matches the path decides which path template was meant
     (``/v1/users/me`` rather than ``/v1/users/{id}``); every route with that template counts.
-    """
-    routes = plumbing(request.app).api_routes
-    template = next(
-        (r.path_format for r in routes if r.matches(request.scope)[0] is not Match.NONE), None
-    )
-    return sorted({m for r in routes if r.path_format == template for m in r.methods or ()})
+    A path no REST route knows is looked up in the routes of the app that answered (another
+    door's, such as GraphQL's)."""
+    for routes in (plumbing(request.app).api_routes, list(_leaves(request.app.routes))):
+        template = next(
+            (r.path_format for r in routes if r.matches(request.scope)[0] is not Match.NONE),
+            None,
+        )
+        if template is not None:
+            return sorted({m for r in routes if r.path_format == template for m in r.methods or ()})
+    return []
 
 
 def install_problem_handlers(app: FastAPI) -> None:
