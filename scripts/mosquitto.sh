@@ -4,13 +4,14 @@
 # An MQTT 5 broker (Debian's mosquitto) on loopback, for the tests and for serve.sh.
 # Source this file, then:
 #
-#   mqtt_install             # installs mosquitto via apt-get if needed
+#   mqtt_install             # installs mosquitto (and mosquitto_sub/_pub) via apt-get if needed
 #   mqtt_start [PORT [DIR]]  # installs it, starts a broker on 127.0.0.1:PORT (default: a
 #                            # free port) with its files in DIR (default: a temp dir, deleted
 #                            # by mqtt_stop) and exports PETSTORE_TEST_MQTT_URL
 #                            # (mqtt://petstore:<password>@127.0.0.1:PORT); the password is new
 #                            # each start
 #   mqtt_stop                # stops it (idempotent, never fails)
+#   mqtt_running DIR         # a broker started in DIR still runs (its URL: DIR/url)
 #   mqtt_configure DIR PORT  # only write DIR/mosquitto.conf and DIR/passwd (new password,
 #                            # printed as the URL): what a test's own broker uses
 #
@@ -28,11 +29,11 @@ _PETSTORE_MQTT_ACL="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/mosquitto.a
 _mqtt_log() { printf 'mosquitto.sh: %s\n' "$*" >&2; }
 
 mqtt_install() {
-    if command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]]; then
+    if [[ -x /usr/sbin/mosquitto ]] && command -v mosquitto_sub >/dev/null 2>&1; then
         return 0
     fi
-    _mqtt_log "mosquitto not found; installing it with apt-get (one-time) ..."
-    petstore_apt_install mosquitto
+    _mqtt_log "mosquitto or its clients not found; installing them with apt-get (one-time) ..."
+    petstore_apt_install mosquitto mosquitto-clients
     # The package starts a broker on 1883 where an init system runs; ours do not need it.
 }
 
@@ -61,7 +62,16 @@ pid_file $dir/mosquitto.pid
 log_dest file $dir/mosquitto.log
 max_packet_size 1048576
 CONF
-    printf 'mqtt://petstore:%s@127.0.0.1:%s\n' "$password" "$port"
+    printf 'mqtt://petstore:%s@127.0.0.1:%s\n' "$password" "$port" | tee "$dir/url"
+    chmod 600 "$dir/url"
+}
+
+# mqtt_running DIR: a broker started in DIR is still running (its URL is in DIR/url).
+mqtt_running() {
+    local dir=$1 pid
+    [[ -f $dir/mosquitto.pid && -f $dir/url ]] || return 1
+    pid=$(<"$dir/mosquitto.pid")
+    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
 }
 
 mqtt_start() {

@@ -16,7 +16,10 @@ source scripts/bootstrap.sh
 # taken. It keeps running after the server stops: `kill "$(cat var/mqtt/mosquitto.pid)"`.
 if [[ -z ${PETSTORE_MQTT_URL:-} ]]; then
     source scripts/mosquitto.sh
-    if (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
+    if mqtt_running var/mqtt; then # the one an earlier serve.sh started
+        PETSTORE_MQTT_URL=$(<var/mqtt/url)
+        export PETSTORE_MQTT_URL
+    elif (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
         printf 'serve.sh: port 1883 is taken and PETSTORE_MQTT_URL is unset: MQTT stays off\n' >&2
     elif mqtt_start 1883 "$PWD/var/mqtt"; then
         export PETSTORE_MQTT_URL=$PETSTORE_TEST_MQTT_URL
