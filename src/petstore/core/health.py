@@ -111,10 +111,10 @@ def install_readiness(app: FastAPI, checks: list[ReadinessCheck], limit_seconds:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> Response:
-        results = await run_checks(request.app.state.readiness_checks, limit_seconds)
+        checks = request.app.state.readiness_checks
+        results = await run_checks(checks, limit_seconds)
         report = {r.name: r.as_json() for r in results}
-        required = {c.name for c in request.app.state.readiness_checks if c.required}
-        failed = [r.name for r in results if not r.ok and r.name in required]
+        failed = [r.name for r, c in zip(results, checks, strict=True) if not r.ok and c.required]
         if failed:
             return render(
                 request,
