@@ -17,11 +17,13 @@ passed to :func:`exposition` by whoever owns that state, so core knows no domain
 
 from __future__ import annotations
 
+import asyncio
 import glob
 import logging
 import os
 import re
 import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from prometheus_client import (
@@ -35,11 +37,14 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import QueuePool
+
+from petstore.core.database import READ_ONLY
 
 logger = logging.getLogger("petstore.metrics")
 
@@ -243,6 +248,36 @@ def mark_this_process_dead() -> None:
     path = multiprocess_dir()
     if path:
         multiprocess.mark_process_dead(os.getpid(), path)  # type: ignore[no-untyped-call]
+
+
+SCRAPE_QUERY_TIMEOUT = 2.0  # seconds
+
+
+class _Read(Collector):
+    def __init__(self, families: Sequence[Metric]) -> None:
+        self._families = list(families)
+
+    def collect(self) -> Any:
+        return self._families
+
+
+async def read_when_scraped(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    what: str,
+    read: Callable[[AsyncSession], Awaitable[Sequence[Metric]]],
+) -> Collector | None:
+    """Gauges ``read`` from the database for this scrape (one read-only session, at most
+    :data:`SCRAPE_QUERY_TIMEOUT`): right whichever process did the work. ``None`` if the
+    database cannot answer quickly: the rest of the metrics are still worth answering with
+    (during an outage most of all)."""
+    try:
+        async with asyncio.timeout(SCRAPE_QUERY_TIMEOUT), sessionmaker() as session:
+            await session.connection(execution_options={READ_ONLY: True})
+            families = await read(session)
+    except Exception:
+        logger.warning("metrics: %s could not be read", what, exc_info=True)
+        return None
+    return _Read(families)
 
 
 def exposition(*extra: Collector | None) -> bytes:

@@ -3,23 +3,16 @@ instance out of its load balancer (messages wait in the outbox while the broker 
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Callable
-from typing import Any
 
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from petstore.core.database import READ_ONLY
 from petstore.core.health import ReadinessCheck
+from petstore.core.metrics import read_when_scraped
 from petstore.mqtt import repository
 from petstore.mqtt.publisher import MqttPublisher
-
-logger = logging.getLogger("petstore.metrics")
-
-SCRAPE_QUERY_TIMEOUT = 2.0  # seconds
 
 
 def mqtt_check(publisher: Callable[[], MqttPublisher | None]) -> ReadinessCheck:
@@ -36,20 +29,14 @@ def mqtt_check(publisher: Callable[[], MqttPublisher | None]) -> ReadinessCheck:
 
 async def pending_collector(sessionmaker: async_sessionmaker[AsyncSession]) -> Collector | None:
     """Messages not yet acknowledged by the broker, counted when scraped (whichever instance
-    publishes them). ``None`` if the database cannot be read quickly."""
-    try:
-        async with asyncio.timeout(SCRAPE_QUERY_TIMEOUT), sessionmaker() as session:
-            await session.connection(execution_options={READ_ONLY: True})
-            pending = await repository.pending_count(session)
-    except Exception:
-        logger.warning("metrics: the MQTT outbox could not be read", exc_info=True)
-        return None
-    family = GaugeMetricFamily(
-        "petstore_mqtt_pending", "MQTT messages waiting for the broker.", value=pending
-    )
+    publishes them); ``None``: see :func:`read_when_scraped`."""
 
-    class _Pending(Collector):
-        def collect(self) -> Any:
-            return [family]
+    async def read(session: AsyncSession) -> list[GaugeMetricFamily]:
+        pending = await repository.pending_count(session)
+        return [
+            GaugeMetricFamily(
+                "petstore_mqtt_pending", "MQTT messages waiting for the broker.", value=pending
+            )
+        ]
 
-    return _Pending()
+    return await read_when_scraped(sessionmaker, "the MQTT outbox", read)
