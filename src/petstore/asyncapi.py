@@ -11,12 +11,10 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
-from starlette.responses import Response
 
 from petstore import __version__
-from petstore.core.docs import yaml_response
+from petstore.core.docs import serve_document
 from petstore.core.events import EventType, envelope_model, new_event
-from petstore.core.responses import JsonResponse
 from petstore.core.settings import Settings
 from petstore.events import CATALOGUE
 from petstore.mqtt.topics import RETAINED, STOCK, TEMPLATES, TENANT_PREFIX, publications
@@ -194,19 +192,5 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
 
 def install_asyncapi(app: FastAPI, settings: Settings) -> None:
     router = APIRouter(include_in_schema=False)
-    made: list[dict[str, Any]] = []
-
-    def document() -> dict[str, Any]:
-        if not made:
-            made.append(build_asyncapi(settings))
-        return made[0]
-
-    @router.get("/v1/asyncapi.json")
-    async def asyncapi_json() -> Response:
-        return JsonResponse(document())
-
-    @router.get("/v1/asyncapi.yaml")
-    async def asyncapi_yaml() -> Response:
-        return yaml_response(document())
-
+    serve_document(router, "/v1/asyncapi", lambda: build_asyncapi(settings))
     app.include_router(router)

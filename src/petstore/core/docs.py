@@ -13,6 +13,7 @@ the Authorize button). The online validator badge is off: it would call a third 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,32 +84,31 @@ def yaml_response(document: dict[str, Any]) -> Response:
     return Response(text, media_type="application/yaml")
 
 
+def serve_document(router: APIRouter, stem: str, build: Callable[[], dict[str, Any]]) -> None:
+    """``{stem}.json`` and ``{stem}.yaml``: the document ``build`` makes, on first use, then
+    kept (a served contract does not change while the process runs)."""
+    made: list[dict[str, Any]] = []
+
+    def document() -> dict[str, Any]:
+        if not made:
+            made.append(build())
+        return made[0]
+
+    @router.get(f"{stem}.json")
+    async def as_json() -> Response:
+        return JsonResponse(document())
+
+    @router.get(f"{stem}.yaml")
+    async def as_yaml() -> Response:
+        return yaml_response(document())
+
+
 def install_docs(app: FastAPI) -> None:
     app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="docs-assets")
     router = APIRouter(include_in_schema=False)
-    made: list[dict[str, Any]] = []
-
-    def document_31() -> dict[str, Any]:
-        """Made once, from the (itself cached) 3.2 document."""
-        if not made:
-            made.append(rendition_31(app.openapi()))
-        return made[0]
-
-    @router.get("/v1/openapi.json")
-    async def openapi_json() -> Response:
-        return JsonResponse(app.openapi())
-
-    @router.get("/v1/openapi.yaml")
-    async def openapi_yaml() -> Response:
-        return yaml_response(app.openapi())
-
-    @router.get("/v1/openapi-3.1.json")
-    async def openapi_31_json() -> Response:
-        return JsonResponse(document_31())
-
-    @router.get("/v1/openapi-3.1.yaml")
-    async def openapi_31_yaml() -> Response:
-        return yaml_response(document_31())
+    # Looked up when first asked for: the app's own builder replaces app.openapi later.
+    serve_document(router, "/v1/openapi", lambda: app.openapi())
+    serve_document(router, "/v1/openapi-3.1", lambda: rendition_31(app.openapi()))
 
     @router.get(DOCS_PATH)
     async def docs(request: Request) -> HTMLResponse:
