@@ -15,7 +15,15 @@ import pytest
 
 from tests.mqtt.conftest import STAFF, Setup
 from tests.support.accounts import PASSWORD, auth_of, login
-from tests.support.mqtt import Message, Subscriber, anonymous, deduplicated, subscribed
+from tests.support.mqtt import (
+    Message,
+    Subscriber,
+    anonymous,
+    broker_check,
+    deduplicated,
+    pending,
+    subscribed,
+)
 from tests.support.pets import PET
 from tests.support.servers import run_server, server_client, wait_for
 
@@ -70,10 +78,10 @@ def test_changes_made_while_the_broker_is_down_go_out_in_order_once_it_is_back(
         server_client(server.base_url, "") as client,
     ):
         with _broker_down(setup, client):
-            wait_for("the broker seen gone", lambda: _ready(client, "failed"), 60)
+            wait_for("the broker seen gone", lambda: broker_check(client) == "failed" or None, 60)
             ids = _make_changes(client)
-            assert _pending(client) > 0
-        wait_for("the backlog sent", lambda: _pending(client) == 0 or None, 120)
+            assert pending(client) > 0
+        wait_for("the backlog sent", lambda: pending(client) == 0 or None, 120)
     # Each pet's retained state is its last change: its messages went out in order.
     expected = {pet_id: kinds[-1] for pet_id, kinds in _expected(ids).items()}
     topics = [f"pets/{pet_id}/availability" for pet_id in ids]
@@ -99,7 +107,7 @@ def test_every_change_made_while_the_broker_was_down_is_received_once_it_is_back
         _broker_down(setup, client),
     ):
         ids = _make_changes(client)
-        assert _pending(client) > 0
+        assert pending(client) > 0
         server.process.send_signal(signal.SIGKILL)
         server.process.wait(timeout=30)
     with (
@@ -134,24 +142,12 @@ def test_a_publisher_killed_mid_batch_is_replaced_and_nothing_is_lost(setup: Set
 @contextmanager
 def _broker_down(setup: Setup, client: httpx.Client) -> Iterator[None]:
     """The broker stopped (once the server's publisher is connected) while the block runs."""
-    wait_for("the publisher connected", lambda: _ready(client, "ok"), 60)
+    wait_for("the publisher connected", lambda: broker_check(client) == "ok" or None, 60)
     setup.broker.stop()
     try:
         yield
     finally:
         setup.broker.start()
-
-
-def _ready(client: httpx.Client, status: str) -> bool | None:
-    checks = client.get("/readyz").json().get("checks", {})
-    return checks.get("mqtt", {}).get("status") == status or None
-
-
-def _pending(client: httpx.Client) -> float:
-    for line in client.get("/metrics").text.splitlines():
-        if line.startswith("petstore_mqtt_pending "):
-            return float(line.split()[1])
-    raise AssertionError("petstore_mqtt_pending not in /metrics")
 
 
 def test_two_instances_publish_each_message_once(setup: Setup) -> None:

@@ -15,7 +15,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 
 from tests.mqtt.conftest import STAFF, TENANT, Setup
 from tests.support.accounts import PASSWORD, auth_of, login
-from tests.support.mqtt import Message, anonymous, subscribed
+from tests.support.mqtt import Message, anonymous, broker_check, pending, subscribed
 from tests.support.payments import card_payment
 from tests.support.pets import PET
 from tests.support.servers import run_server, server_client, wait_for
@@ -137,11 +137,11 @@ def test_readiness_and_metrics_report_the_broker_without_failing(setup: Setup) -
         run_server(setup.env, setup.root / "server.log") as server,
         server_client(server.base_url, "") as client,
     ):
-        wait_for("the broker connection", lambda: _mqtt_check(client) == "ok" or None, 60)
+        wait_for("the broker connection", lambda: broker_check(client) == "ok" or None, 60)
         setup.broker.stop()
         try:
             wait_for(
-                "the broker reported down", lambda: _mqtt_check(client) == "failed" or None, 60
+                "the broker reported down", lambda: broker_check(client) == "failed" or None, 60
             )
             ready = client.get("/readyz")
             assert ready.status_code == 200  # requests are served; messages wait
@@ -149,26 +149,8 @@ def test_readiness_and_metrics_report_the_broker_without_failing(setup: Setup) -
             assert client.post("/v1/pets", json=PET, headers=auth).status_code == 201
             metrics = client.get("/metrics").text
             assert "petstore_mqtt_connected 0.0" in metrics
-            pending = _gauge(metrics, "petstore_mqtt_pending")
-            assert pending >= 3  # the new pet's messages wait for the broker
+            assert pending(client) >= 3  # the new pet's messages wait for the broker
         finally:
             setup.broker.start()
-        wait_for(
-            "the backlog sent",
-            lambda: _gauge(client.get("/metrics").text, "petstore_mqtt_pending") == 0 or None,
-            90,
-        )
+        wait_for("the backlog sent", lambda: pending(client) == 0 or None, 90)
         assert 'petstore_mqtt_messages_total{outcome="published"}' in client.get("/metrics").text
-
-
-def _mqtt_check(client: httpx.Client) -> str:
-    body = client.get("/readyz").json()
-    checks = body.get("checks", {})
-    return str(checks.get("mqtt", {}).get("status"))
-
-
-def _gauge(metrics: str, name: str) -> float:
-    for line in metrics.splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[1])
-    raise AssertionError(f"{name} not in /metrics")

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import httpx
 import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.contract import REPO
 from tests.support.servers import free_port, wait_for
@@ -206,3 +208,16 @@ def deduplicated(messages: list[Message]) -> list[Message]:
             seen.add(key)
             kept.append(message)
     return kept
+
+
+def broker_check(client: httpx.Client) -> str:
+    """What the server's ``/readyz`` says of the broker (``ok``, ``failed``)."""
+    checks = client.get("/readyz").json().get("checks", {})
+    return str(checks.get("mqtt", {}).get("status"))
+
+
+def pending(client: httpx.Client) -> float:
+    """The server's ``petstore_mqtt_pending``: messages waiting for the broker."""
+    families = text_string_to_metric_families(client.get("/metrics").text)
+    gauge = next(f for f in families if f.name == "petstore_mqtt_pending")
+    return float(gauge.samples[0].value)
