@@ -42,6 +42,7 @@ from petstore.core.middleware import (
 from petstore.core.problems import install_problem_handlers
 from petstore.core.ratelimit import RateLimitMiddleware
 from petstore.core.readcache import ReadCacheMiddleware, SqliteChangeProbe
+from petstore.core.routing import Subtree
 from petstore.core.secrets import server_secret
 from petstore.core.settings import Settings
 from petstore.frontdoor import routes as frontdoor_routes
@@ -49,6 +50,9 @@ from petstore.graphql.router import include_graphql_door
 from petstore.grpc.server import GrpcServer
 from petstore.images import routes as image_routes
 from petstore.images.routes import MULTIPART_OVERHEAD, UPLOAD_PATH
+from petstore.mcp import door as mcp_door
+from petstore.mcp.door import PATH as MCP_PATH
+from petstore.mcp.door import McpDoor
 from petstore.mqtt import health as mqtt_health
 from petstore.mqtt.publisher import PUBACK_TIMEOUT, MqttPublisher
 from petstore.oauth import client_routes as oauth_client_routes
@@ -80,6 +84,7 @@ NO_IDEMPOTENCY_PATHS = frozenset(
         "/oauth/introspect",
         "/oauth/register",  # RFC 7591: each registration is a new client, in the RFC's own errors
         "/device",
+        MCP_PATH,  # JSON-RPC: a request id of its own, and stateless calls
     }
 )
 
@@ -181,7 +186,9 @@ def startup_heap_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def lifespan_of(container: Container) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def lifespan_of(
+    container: Container, mcp: McpDoor
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Start: load keys and server secrets, start the worker. Stop: the reverse."""
 
     @asynccontextmanager
@@ -205,7 +212,12 @@ def lifespan_of(container: Container) -> Callable[[FastAPI], AbstractAsyncContex
         container.oauth_sessions = Sessions(container.keys.derived_key(Sessions.KEY_PURPOSE))
         await container.live.start()
         try:
-            async with run_worker(container), run_mqtt(container), run_grpc(container):
+            async with (
+                run_worker(container),
+                run_mqtt(container),
+                run_grpc(container),
+                mcp.running(),
+            ):
                 with startup_heap_frozen():
                     yield
         finally:
@@ -229,6 +241,7 @@ ROUTERS = (
     user_routes.router,
     auth_routes.router,
     oauth_routes.metadata_router,
+    mcp_door.metadata_router,
     oauth_client_routes.router,
     oauth_routes.router,
     webhook_routes.router,
@@ -355,10 +368,11 @@ def add_middleware(app: FastAPI, container: Container) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     container = build_container(settings or Settings())
     metrics.instrument_pool(container.engine)
+    mcp = McpDoor(container, openapi=lambda: app.openapi())
     app = FastAPI(
         title="Modern Petstore API",
         version=__version__,
-        lifespan=lifespan_of(container),
+        lifespan=lifespan_of(container, mcp),
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -366,6 +380,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     setattr(app.state, STATE_KEY, container)
     install_problem_handlers(app)
     include_graphql_door(app, container)  # first: see Subtree
+    app.router.routes.append(Subtree(MCP_PATH, mcp))
     include_rest_door(app, container)
     include_operations(app, container)
     add_middleware(app, container)

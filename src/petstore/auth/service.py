@@ -23,7 +23,8 @@ from petstore.auth.models import RefreshToken
 from petstore.auth.passwords import Passwords, Verdict
 from petstore.auth.principal import Principal as Principal  # re-exported for the doors
 from petstore.auth.repository import TokenHolder
-from petstore.auth.scopes import ALL_SCOPES, ROLE_SCOPES, Role, grantable
+from petstore.auth.scopes import ALL_SCOPES as ALL_SCOPES  # re-exported for the doors
+from petstore.auth.scopes import ROLE_SCOPES, Role, grantable
 from petstore.auth.tokens import InvalidToken as InvalidToken  # re-exported for the doors
 from petstore.auth.tokens import IssuedToken, TokenService, bearer_value
 from petstore.auth.tokens import TokenClaims as TokenClaims  # re-exported for the doors
@@ -410,15 +411,16 @@ def authorize(
 
 
 def verify_bearer(
-    tokens: TokenService, authorization: str | None
+    tokens: TokenService, authorization: str | None, audience: str | None = None
 ) -> TokenClaims | InvalidToken | None:
     """What an ``Authorization`` value proves, for :func:`identify`: the claims of a valid
-    bearer token, the refusal of an invalid one, ``None`` when it carries no bearer token."""
+    bearer token for ``audience`` (default: the REST API), the refusal of an invalid one (or
+    of one for another audience), ``None`` when it carries no bearer token."""
     token = bearer_value(authorization)
     if token is None:
         return None
     try:
-        return tokens.verify(token)
+        return tokens.verify(token, audience)
     except InvalidToken as exc:
         return exc
 

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.scopes import Role
 from petstore.cli import users, webhooks
-from petstore.cli.common import TenantOption, operator_session, tenant_name
+from petstore.cli.common import TenantOption, operator_session, tenant_name, valid_tenant
 from petstore.cli.errors import OperatorError, explain
 from petstore.core.database import create_engine, create_sessionmaker, unit_of_work
 from petstore.core.logging import configure_logging
@@ -421,6 +421,19 @@ def openapi(
         typer.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
     else:
         typer.echo(json.dumps(document, indent=2))
+
+
+@app.command("mcp")
+def mcp_stdio() -> None:
+    """Serve MCP over stdio, for an AI assistant that starts this command: the tools call the
+    REST API at PETSTORE_API_BASE with the bearer token PETSTORE_API_KEY, or, without a base,
+    this machine's database (PETSTORE_* settings). PETSTORE_TENANT_ID picks a tenant."""
+    from petstore.mcp.stdio import serve_stdio
+
+    tenant = valid_tenant(os.environ.get("PETSTORE_TENANT_ID", SHARED_POOL))
+    key = os.environ.get("PETSTORE_API_KEY") or None
+    base = os.environ.get("PETSTORE_API_BASE") or None
+    asyncio.run(serve_stdio(Settings(), key, base, tenant))
 
 
 @app.command("graphql-schema")

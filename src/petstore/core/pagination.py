@@ -89,6 +89,16 @@ def _filters(request: Request) -> list[tuple[str, str]]:
     return [(k, v) for k, v in request.query_params.multi_items() if k in wanted]
 
 
+def pagination_of(page: int, limit: int, total: int) -> dict[str, int]:
+    """Where a page sits among ``total`` items: the ``pagination`` of every door's lists."""
+    return {
+        "page": page,
+        "limit": limit,
+        "totalItems": total,
+        "totalPages": math.ceil(total / limit) if total else 0,
+    }
+
+
 def collection_payload(
     request: Request,
     items: Sequence[Mapping[str, Any]],
@@ -102,7 +112,8 @@ def collection_payload(
     ``query`` defaults to the filters the operation declares, as the request gave them, so
     links keep filters (and nothing else).
     """
-    total_pages = math.ceil(total / params.limit) if total else 0
+    summary = pagination_of(params.page, params.limit, total)
+    total_pages = summary["totalPages"]
     filters = list(query.items()) if query is not None else _filters(request)
     root = base_url(request) + (path if path is not None else request.url.path)
 
@@ -121,12 +132,7 @@ def collection_payload(
     header = ", ".join(f'<{href}>; rel="{rel}"' for rel, href in links.items() if href is not None)
     payload = {
         "data": list(items),
-        "pagination": {
-            "page": params.page,
-            "limit": params.limit,
-            "totalItems": total,
-            "totalPages": total_pages,
-        },
+        "pagination": summary,
         "links": links,
     }
     return payload, header

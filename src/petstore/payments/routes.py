@@ -14,7 +14,7 @@ from petstore.container import ContainerDep
 from petstore.core.database import SessionDep
 from petstore.core.links import base_url
 from petstore.core.openapi_meta import responses_for
-from petstore.core.problems import Problem, render
+from petstore.core.problems import render
 from petstore.core.responses import JsonResponse, created_response, resource_response
 from petstore.core.routing import PetstoreRoute
 from petstore.core.tenancy import TenantDep
@@ -24,6 +24,7 @@ from petstore.payments.schemas import (
     PaymentCollection,
     PaymentCreate,
     Receipt,
+    declined_problem,
     payment_payload,
     receipt_payload,
 )
@@ -95,16 +96,7 @@ async def pay_order(
     payload = payment_payload(outcome.payment, outcome.receipt, None, base)
     if not outcome.succeeded:
         # Returned, not raised: the FAILED attempt must be committed with this request.
-        return render(
-            request,
-            Problem(
-                402,
-                outcome.payment.failure_message or "The payment was declined.",
-                slug="payment-declined",
-                title="Payment Declined",
-                extensions={"payment": payload},
-            ),
-        )
+        return render(request, declined_problem(payload))
     return created_response(request, payload, payload["links"]["self"])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Discriminator, Field, Strict, Tag, model_validator
@@ -19,6 +20,7 @@ from pydantic.json_schema import SkipJsonSchema
 from petstore.core import money
 from petstore.core.ids import rfc3339
 from petstore.core.money import precision_rules
+from petstore.core.problems import Problem
 from petstore.core.schemas import (
     JSON_INTEGER,
     UPPERCASE,
@@ -31,6 +33,7 @@ from petstore.core.schemas import (
 from petstore.payments.models import Payment as PaymentRow
 from petstore.payments.models import Receipt as ReceiptRow
 from petstore.payments.models import Refund as RefundRow
+from petstore.payments.processor import DECLINED_CARD
 
 
 def luhn_ok(digits: str) -> bool:
@@ -390,3 +393,33 @@ def receipt_payload(receipt: ReceiptRow, payment: PaymentRow, base: str) -> dict
             "payment": f"{base}/v1/orders/{receipt.order_id}/payments/{receipt.payment_id}",
         },
     }
+
+
+def declined_problem(payment: dict[str, Any]) -> Problem:
+    """A declined charge, for every door that answers with a problem document: the 402
+    ``payment-declined``, with the (masked) attempt beside it."""
+    return Problem(
+        402,
+        payment.get("failureMessage") or "The payment was declined.",
+        slug="payment-declined",
+        title="Payment Declined",
+        extensions={"payment": payment},
+    )
+
+
+class TestCard(StrEnum):
+    """A card of the processor's test mode, by name: an assistant never handles a real card
+    number, and the number never appears in what a tool returns."""
+
+    VISA = "VISA"
+    MASTERCARD = "MASTERCARD"
+    AMEX = "AMEX"
+    DECLINED = "DECLINED"
+
+
+TEST_CARD_NUMBERS: dict[TestCard, str] = {
+    TestCard.VISA: "4242424242424242",
+    TestCard.MASTERCARD: "5555555555554444",
+    TestCard.AMEX: "378282246310005",
+    TestCard.DECLINED: DECLINED_CARD,
+}
