@@ -29,6 +29,7 @@ from petstore.payments.schemas import (
     TEST_CARD_NUMBERS,
     PaymentCreate,
     TestCard,
+    declined_problem,
     payment_payload,
 )
 from petstore.pets import service as pets
