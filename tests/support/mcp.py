@@ -13,7 +13,13 @@ import httpx
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
-from mcp_types import CallToolResult, TextContent
+from mcp_types import (
+    BlobResourceContents,
+    CallToolResult,
+    ReadResourceResult,
+    TextContent,
+    TextResourceContents,
+)
 
 from tests.support.oauth import REDIRECT, approve, authorize_params, pkce, redirect_query, sign_in
 
@@ -78,3 +84,15 @@ def structured(result: CallToolResult) -> dict[str, Any]:
     assert not result.is_error, result.content
     assert isinstance(result.structured_content, dict)
     return result.structured_content
+
+
+def text_of(result: ReadResourceResult) -> str:
+    content = result.contents[0]
+    assert isinstance(content, TextResourceContents), content
+    return content.text
+
+
+def blob_of(result: ReadResourceResult) -> str:
+    content = result.contents[0]
+    assert isinstance(content, BlobResourceContents), content
+    return content.blob

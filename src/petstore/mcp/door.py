@@ -10,6 +10,7 @@ size and rate limits, allowed hosts, request ids, metrics."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -106,8 +107,27 @@ class McpDoor:
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        async with self.sessions.run():
+        """The SDK's request task group, for the app's lifespan. It lives in a task of its
+        own: an anyio task group must be left by the task that entered it, and whoever runs
+        the lifespan (a server, a test harness) may end it from another task."""
+        started, stop = asyncio.Event(), asyncio.Event()
+
+        async def serve() -> None:
+            async with self.sessions.run():
+                started.set()
+                await stop.wait()
+
+        task = asyncio.create_task(serve(), name="petstore-mcp-sessions")
+        ready = asyncio.create_task(started.wait())
+        await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            ready.cancel()
+            task.result()  # it failed to start: say why
+        try:
             yield
+        finally:
+            stop.set()
+            await task
 
     def backend_of(self, ctx: Context) -> Backend:
         request = ctx.request_context.request

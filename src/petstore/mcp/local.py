@@ -105,6 +105,9 @@ class ServiceBackend:
             raise self._problem(problems.database_unavailable(), instance) from None
 
     async def _caller(self, session: AsyncSession, access: Access) -> auth.Principal | None:
+        """``None`` for a public read, whose token is not even looked at (as in REST)."""
+        if access is PUBLIC_READ:
+            return None
         settings = self.container.settings
         principal = await auth.identify(
             session,
@@ -115,8 +118,6 @@ class ServiceBackend:
             has_header=bool(self.authorization and self.authorization.strip()),
             sandbox_anonymous=access.sandbox_anonymous,
         )
-        if access is PUBLIC_READ:
-            return principal
         return auth.authorize(principal, access.scopes, staff_only=access.staff_only)
 
     def _problem(self, problem: problems.Problem, instance: str) -> ToolFailure:
