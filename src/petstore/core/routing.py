@@ -98,7 +98,8 @@ class Subtree(BaseRoute):
         if root and route_path.startswith(root):  # served below a prefix (--root-path)
             route_path = route_path[len(root) :]
         inside = route_path == self.path or route_path.startswith(self.path + "/")
-        return (Match.FULL, {}) if inside else (Match.NONE, {})
+        # Named as the route that answered (metrics, logs) unless the app names one of its own.
+        return (Match.FULL, {"route": self}) if inside else (Match.NONE, {})
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
