@@ -9,18 +9,16 @@ import asyncio
 import base64
 import hashlib
 import json
-import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, Route, async_playwright
+from playwright.async_api import Browser, Page, Route
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import headless_chromium, require_chromium
 from tests.support.servers import RunningServer, create_staff, petstore, run_server, server_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -30,12 +28,7 @@ USER = ("browser-user", "a user in a headless browser")
 REDIRECT = "https://app.example.com/callback"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"CI must run the browser tests: {CHROMIUM} is missing")
-    pytest.skip(
-        f"{CHROMIUM} is missing (bash scripts/test.sh installs it)", allow_module_level=True
-    )
+require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +48,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with headless_chromium() as chromium:
+        yield chromium
 
 
 def staff_token(server: RunningServer) -> str:

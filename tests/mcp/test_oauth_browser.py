@@ -8,9 +8,7 @@ registration -> authorization code with PKCE and ``resource`` (the browser) -> t
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -26,24 +24,19 @@ from mcp.shared.auth import (
     OAuthClientMetadata,
     OAuthToken,
 )
-from playwright.async_api import Browser, Route, async_playwright
+from playwright.async_api import Browser, Route
 from pydantic import AnyUrl
 
 from tests.mcp.conftest import Store
 from tests.support.accounts import PASSWORD, new_user
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import headless_chromium, require_chromium
 from tests.support.mcp import MCP_PATH, structured
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 CALLBACK = "http://127.0.0.1:33418/callback"  # the assistant's loopback redirect (RFC 8252)
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"CI must run the browser tests: {CHROMIUM} is missing")
-    pytest.skip(
-        f"{CHROMIUM} is missing (bash scripts/test.sh installs it)", allow_module_level=True
-    )
+require_chromium()
 
 
 class MemoryStorage(TokenStorage):
@@ -66,14 +59,8 @@ class MemoryStorage(TokenStorage):
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with headless_chromium() as chromium:
+        yield chromium
 
 
 async def test_an_assistant_signs_a_person_in_and_uses_the_tools(

@@ -4,9 +4,13 @@ scripts/chromium.sh) driven by Playwright, and what a page test watches on every
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from playwright.async_api import Page
+import pytest
+from playwright.async_api import Browser, Page, async_playwright
 
 CHROMIUM = os.environ.get("PETSTORE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -19,6 +23,30 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def require_chromium() -> None:
+    """Skip the calling module when Chromium is missing, except in CI, which must run the
+    browser tests (call it at module level)."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise RuntimeError(f"CI must run the browser tests: {CHROMIUM} is missing")
+    pytest.skip(
+        f"{CHROMIUM} is missing (bash scripts/test.sh installs it)", allow_module_level=True
+    )
+
+
+@asynccontextmanager
+async def headless_chromium() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()
 
 
 @dataclass

@@ -21,7 +21,16 @@ from mcp_types import (
     TextResourceContents,
 )
 
-from tests.support.oauth import REDIRECT, approve, authorize_params, pkce, redirect_query, sign_in
+from tests.support.oauth import (
+    REDIRECT,
+    RegisteredClient,
+    approve,
+    authorize_params,
+    exchange,
+    pkce,
+    redirect_query,
+    sign_in,
+)
 
 MCP_PATH = "/v1/mcp"
 
@@ -42,17 +51,8 @@ async def mcp_token(
         params = authorize_params(client_id, verifier, scope=scope, resource=resource)
         consent = await sign_in(browser, params, username, password)
         code = redirect_query(await approve(browser, params, consent))["code"]
-        token = await browser.post(
-            "/oauth/token",
-            data={
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": REDIRECT,
-                "code_verifier": verifier.verifier,
-                "client_id": client_id,
-                "resource": resource,
-            },
-        )
+        public = RegisteredClient(client_id, None, registered.json())
+        token = await exchange(browser, public, code, verifier.verifier, resource=resource)
     assert token.status_code == 200, token.text
     return str(token.json()["access_token"])
 

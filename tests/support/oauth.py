@@ -166,8 +166,9 @@ async def exchange(
     code: str,
     verifier: str | None,
     redirect_uri: str = REDIRECT,
+    **extra: str,
 ) -> httpx.Response:
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri, **extra}
     if verifier is not None:
         data["code_verifier"] = verifier
     data.update(registered.auth_params())
