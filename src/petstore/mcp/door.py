@@ -103,7 +103,6 @@ class McpDoor:
             transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
         )
         self.sessions = self.server.session_manager
-        self._openapi = openapi
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -140,7 +139,6 @@ class McpDoor:
             tenant=caller.tenant,
             authorization=caller.authorization,
             audience=caller.audience,
-            openapi=self._openapi,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -6,7 +6,7 @@ mirrors (:data:`ACCESS`; a test holds them to the OpenAPI document)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -78,14 +78,12 @@ class ServiceBackend:
         tenant: str,
         authorization: str | None,
         audience: str | None,
-        openapi: Callable[[], Json],
     ) -> None:
         self.container = container
         self.base = base_url
         self.tenant = tenant
         self.authorization = authorization
         self.audience = audience
-        self._openapi = openapi
 
     @asynccontextmanager
     async def _call(self, tool: str) -> AsyncIterator[tuple[AsyncSession, auth.Principal | None]]:
@@ -243,9 +241,6 @@ class ServiceBackend:
                 problems.not_found("image file", pet_id), f"petstore://pets/{pet_id}"
             )
         return Image(data, found[0].content_type)
-
-    async def openapi(self) -> Json:
-        return self._openapi()
 
 
 def test_card_payment(order: Json, card: TestCard) -> Json:

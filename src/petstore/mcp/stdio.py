@@ -50,7 +50,6 @@ async def local_server(
         tenant=tenant,
         authorization=f"Bearer {key}" if key else None,
         audience=None,  # the REST API's: the key is a REST API token
-        openapi=app.openapi,
     )
 
     async def document() -> Json:
