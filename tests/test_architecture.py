@@ -28,7 +28,7 @@ DOMAINS = frozenset(
 )
 DOORS = frozenset({"graphql", "grpc", "realtime", "mqtt", "mcp", "classic", "frontdoor"})
 COMPOSITION = frozenset(
-    {"app", "asgi", "asyncapi", "cli", "container", "events", "models", "openapi"}
+    {"app", "asgi", "asyncapi", "asyncapi_page", "cli", "container", "events", "models", "openapi"}
 )
 DOOR_MAY_USE = frozenset({"service", "schemas", "events"})
 HTTP = frozenset({"fastapi", "starlette"})

@@ -61,7 +61,9 @@ from petstore.oauth.browser import Sessions
 from petstore.openapi import build_openapi
 from petstore.payments import routes as payment_routes
 from petstore.pets import routes as pet_routes
+from petstore.realtime import websocket as chat_socket
 from petstore.store import routes as store_routes
+from petstore.support import routes as support_routes
 from petstore.users import routes as user_routes
 from petstore.webhooks import metrics as webhook_metrics
 from petstore.webhooks import routes as webhook_routes
@@ -246,6 +248,7 @@ ROUTERS = (
     oauth_routes.router,
     webhook_routes.router,
     chat_routes.router,
+    support_routes.router,
 )
 
 
@@ -259,6 +262,7 @@ def include_rest_door(app: FastAPI, container: Container) -> None:
         for r in router.routes
         if isinstance(r, APIRoute) and r.include_in_schema
     ]
+    app.include_router(chat_socket.router)
     install_docs(app)
     install_asyncapi(app, container.settings)
     app.include_router(frontdoor_routes.router)

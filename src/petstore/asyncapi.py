@@ -13,12 +13,15 @@ from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
 from petstore import __version__
+from petstore.asyncapi_page import install_page
 from petstore.core.docs import serve_document
 from petstore.core.events import EventType, envelope_model, new_event
 from petstore.core.settings import Settings
 from petstore.events import CATALOGUE
 from petstore.mqtt.topics import RETAINED, STOCK, TEMPLATES, TENANT_PREFIX, publications
 from petstore.pets.schemas import Species
+from petstore.realtime.frames import CLIENT_FRAMES, SERVER_FRAMES
+from petstore.realtime.websocket import PATH as CHAT_PATH
 
 REF = "#/components/schemas/{model}"
 MQTT_BINDING = "0.2.0"
@@ -66,8 +69,9 @@ def _schemas(models: list[type[BaseModel]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for model in models:
         schema = model.model_json_schema(ref_template=REF)
-        found.update(schema.pop("$defs", {}))
-        found[model.__name__] = schema
+        for name, part in [*schema.pop("$defs", {}).items(), (model.__name__, schema)]:
+            if found.setdefault(name, part) != part:  # two models of one name: one would vanish
+                raise ValueError(f"two schemas are named {name}")
     return {name: _asyncapi_schema(schema) for name, schema in found.items()}
 
 
@@ -136,6 +140,78 @@ def _mqtt_server(settings: Settings) -> dict[str, Any]:
     }
 
 
+WS_BINDING = "0.1.0"
+CHAT_QUERY = {
+    "type": "object",
+    "properties": {
+        "token": {"type": "string", "description": "An access token (or send Authorization)."},
+        "tenant": {"type": "string", "format": "uuid", "description": "Or send X-Tenant-ID."},
+        "as": {"type": "string", "enum": ["agent"], "description": "Staff: online as an agent."},
+    },
+}
+
+
+def _chat_server(settings: Settings) -> dict[str, Any]:
+    public = urlsplit(settings.public_url or "http://localhost:8000")
+    return {
+        "host": public.netloc,
+        "protocol": "wss" if public.scheme == "https" else "ws",
+        "title": "Support chat",
+        "description": (
+            "The HTTP port of the server: raw WebSocket at /v1/ws/chat. A refused sign-in "
+            "closes with 1008 and the reason; a frame over 16 KiB with 1009; idleness with 1001."
+        ),
+    }
+
+
+def _frame_message(model: type[BaseModel], sender: str) -> dict[str, Any]:
+    doc = (model.__doc__ or "").strip()
+    return {
+        "name": model.__name__,
+        "title": model.__name__,
+        "summary": doc.splitlines()[0]
+        if doc and not doc.startswith("A frame")
+        else f"Sent by {sender}.",
+        "contentType": "application/json",
+        "payload": {"$ref": REF.format(model=model.__name__)},
+    }
+
+
+def _chat(settings: Settings) -> dict[str, Any]:
+    """The WebSocket chat's channel, both directions, from the frame models themselves."""
+    inbound = {f"client{m.__name__}": _frame_message(m, "the client") for m in CLIENT_FRAMES}
+    outbound = {f"server{m.__name__}": _frame_message(m, "the server") for m in SERVER_FRAMES}
+    channel = {
+        "address": CHAT_PATH,
+        "title": "Support chat (WebSocket)",
+        "description": "JSON text frames with a `type`, in both directions.",
+        "servers": [{"$ref": "#/servers/chat"}],
+        "messages": {n: {"$ref": f"#/components/messages/{n}"} for n in (*inbound, *outbound)},
+        "bindings": {"ws": {"bindingVersion": WS_BINDING, "method": "GET", "query": CHAT_QUERY}},
+    }
+    operations = {
+        "receiveChatFrame": {
+            "action": "receive",
+            "channel": {"$ref": "#/channels/supportChat"},
+            "summary": "What a client may send; each frame with a clientId is acknowledged.",
+            "messages": [{"$ref": f"#/channels/supportChat/messages/{n}"} for n in inbound],
+        },
+        "sendChatFrame": {
+            "action": "send",
+            "channel": {"$ref": "#/channels/supportChat"},
+            "summary": "What the server sends: answers, and what happens in your conversations.",
+            "messages": [{"$ref": f"#/channels/supportChat/messages/{n}"} for n in outbound],
+        },
+    }
+    return {
+        "server": _chat_server(settings),
+        "channel": channel,
+        "operations": operations,
+        "messages": {**inbound, **outbound},
+        "models": [*CLIENT_FRAMES, *SERVER_FRAMES],
+    }
+
+
 def build_asyncapi(settings: Settings) -> dict[str, Any]:
     expiry = settings.mqtt_message_expiry_seconds
     events: list[EventType] = list(CATALOGUE)
@@ -168,6 +244,10 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
                 "bindings": {"mqtt": _operation_binding(retained, expiry)},
             }
     models: list[type[BaseModel]] = [envelope_model(t) for t in events]
+    chat = _chat(settings)
+    channels["supportChat"] = chat["channel"]
+    operations.update(chat["operations"])
+    messages.update(chat["messages"])
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -176,16 +256,17 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
             "description": (
                 "The store's events beyond HTTP. MQTT 5: every committed pet, order and "
                 "payment change, as the webhook envelope, QoS 1; availability and stock are "
-                "retained state. A tenant's changes are under `tenants/{tenantId}/`."
+                "retained state. A tenant's changes are under `tenants/{tenantId}/`. The "
+                "support chat over WebSocket: frames in both directions."
             ),
         },
         "defaultContentType": "application/json",
-        "servers": {"mqtt": _mqtt_server(settings)},
+        "servers": {"mqtt": _mqtt_server(settings), "chat": chat["server"]},
         "channels": channels,
         "operations": operations,
         "components": {
             "messages": messages,
-            "schemas": _schemas([*models, InventoryStockEvent]),
+            "schemas": _schemas([*models, InventoryStockEvent, *chat["models"]]),
         },
     }
 
@@ -193,4 +274,5 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
 def install_asyncapi(app: FastAPI, settings: Settings) -> None:
     router = APIRouter(include_in_schema=False)
     serve_document(router, "/v1/asyncapi", lambda: build_asyncapi(settings))
+    install_page(router, lambda: build_asyncapi(settings))
     app.include_router(router)

@@ -15,5 +15,6 @@ def import_all_models() -> None:
     import petstore.payments.models
     import petstore.pets.models
     import petstore.store.models
+    import petstore.support.models
     import petstore.users.models
     import petstore.webhooks.models  # noqa: F401

@@ -366,6 +366,7 @@ def build_openapi(
             },
             {"name": "Webhooks", "description": "Event subscriptions and their deliveries."},
             {"name": "Chat", "description": "The pet adoption advisor."},
+            {"name": "Support", "description": "Support conversations with staff agents."},
         ],
     )
     doc["openapi"] = "3.2.0"

@@ -56,9 +56,10 @@ def test_every_topic_is_a_channel_with_its_qos_and_retain_flag(document: dict[st
     sends = {
         op["channel"]["$ref"].rsplit("/", 1)[1]: op["bindings"]["mqtt"]
         for op in document["operations"].values()
-        if op["action"] == "send"
+        if op["action"] == "send" and "mqtt" in op.get("bindings", {})
     }
-    for channel_id, channel in document["channels"].items():
+    mqtt = {k: c for k, c in document["channels"].items() if "ws" not in c.get("bindings", {})}
+    for channel_id, channel in mqtt.items():
         template = channel["address"].removeprefix("tenants/{tenantId}/")
         retained = template in RETAINED
         expected: dict[str, Any] = {"bindingVersion": "0.2.0", "qos": 1, "retain": retained}

@@ -7,14 +7,17 @@ operation of the served document was not exercised and answered successfully."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
 from petstore_client.api.auth import (
     create_o_auth_client,
@@ -55,6 +58,13 @@ from petstore_client.api.store import (
     list_orders,
     update_order_status,
 )
+from petstore_client.api.support import (
+    close_support_conversation,
+    get_support_conversation,
+    list_support_conversations,
+    list_support_messages,
+    take_over_support_conversation,
+)
 from petstore_client.api.user import (
     create_user,
     delete_user,
@@ -82,11 +92,15 @@ from petstore_client.models import (
     CallbackRequest,
     ChatCompletion,
     ChatRequest,
+    Conversation,
+    ConversationCollection,
+    ConversationStatus,
     DeliveryCollection,
     DeliveryOut,
     InventorySummary,
     LoginRequest,
     Message,
+    MessageCollection,
     OAuthClient,
     OAuthClientCollection,
     OAuthClientCreate,
@@ -212,6 +226,7 @@ def test_every_operation_through_the_sdk(server: RunningServer, recorder: Record
         webhooks(customer, receiver)
         oauth_clients(staff, server, recorder)
         chat(customer)
+        support(customer, staff, server)
         renewal(customer)
         assert unwrap(get_pet.sync_detailed(pet.id, client=customer.api), Pet).name == "Rex"
         assert order.pet_id == kept.id
@@ -423,6 +438,40 @@ def chat(store: Petstore) -> None:
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
     assert text.strip()
     assert any(c["choices"][0].get("finish_reason") for c in chunks)
+
+
+def support(customer: Petstore, staff: Petstore, server: RunningServer) -> None:
+    """A conversation opened over the chat socket, then read, taken over and closed here."""
+    tokens = customer.auth.tokens
+    assert tokens is not None
+    query = urlencode({"token": tokens.access, "tenant": TENANT})
+    with connect(server.base_url.replace("http", "ws", 1) + f"/v1/ws/chat?{query}") as socket:
+        socket.send(json.dumps({"type": "message", "clientId": "sdk", "text": "Hello?"}))
+        while (frame := json.loads(socket.recv(timeout=30)))["type"] != "ack":
+            pass
+    conversation_id = uuid.UUID(frame["conversationId"])
+    api = customer.api
+    mine = unwrap(
+        list_support_conversations.sync_detailed(client=customer.api), ConversationCollection
+    )
+    assert [c.id for c in mine.data] == [conversation_id]
+    one = unwrap(
+        get_support_conversation.sync_detailed(conversation_id, client=customer.api), Conversation
+    )
+    assert one.status == ConversationStatus.WAITING
+    history = unwrap(
+        list_support_messages.sync_detailed(conversation_id, client=api), MessageCollection
+    )
+    assert history.data[0].text == "Hello?"
+    taken = unwrap(
+        take_over_support_conversation.sync_detailed(conversation_id, client=staff.api),
+        Conversation,
+    )
+    assert taken.status == ConversationStatus.ACTIVE
+    closed = unwrap(
+        close_support_conversation.sync_detailed(conversation_id, client=api), Conversation
+    )
+    assert closed.status == ConversationStatus.CLOSED
 
 
 def renewal(store: Petstore) -> None:

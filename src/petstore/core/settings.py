@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     # GraphQL door: introspection is on (a reference server describes itself); off hides the
     # schema from __schema/__type queries (the SDL stays at /v1/graphql/schema.graphql).
     graphql_introspection: bool = True
+    # Support chat sockets: a connection silent this long is pinged, and closed if silent as
+    # long again (load balancers need an idle timeout above twice this).
+    chat_idle_seconds: float = Field(default=60.0, gt=0, le=3600)
     # Where scripts/web_assets.py put the browser assets GraphiQL needs (from the npm registry).
     web_assets_dir: Path = Path("var/web-assets")
 

@@ -20,6 +20,9 @@ from .choice import Choice
 from .choice_finishreason import ChoiceFinishreason
 from .collection_links import CollectionLinks
 from .compatibility import Compatibility
+from .conversation import Conversation
+from .conversation_collection import ConversationCollection
+from .conversation_status import ConversationStatus
 from .delivery_collection import DeliveryCollection
 from .delivery_out import DeliveryOut
 from .delivery_out_status import DeliveryOutStatus
@@ -35,6 +38,7 @@ from .medical_criteria import MedicalCriteria
 from .medical_info import MedicalInfo
 from .medical_info_out import MedicalInfoOut
 from .message import Message
+from .message_collection import MessageCollection
 from .model import Model
 from .o_auth_client import OAuthClient
 from .o_auth_client_collection import OAuthClientCollection
@@ -100,11 +104,13 @@ from .search_criteria import SearchCriteria
 from .search_pagination import SearchPagination
 from .search_sort import SearchSort
 from .secret_out import SecretOut
+from .sender_role import SenderRole
 from .size import Size
 from .sort_field import SortField
 from .sort_order import SortOrder
 from .species import Species
 from .species_counts import SpeciesCounts
+from .support_message import SupportMessage
 from .test_event_out import TestEventOut
 from .token_response import TokenResponse
 from .token_user import TokenUser
@@ -149,6 +155,9 @@ __all__ = (
     "ChoiceFinishreason",
     "CollectionLinks",
     "Compatibility",
+    "Conversation",
+    "ConversationCollection",
+    "ConversationStatus",
     "DeliveryCollection",
     "DeliveryOut",
     "DeliveryOutStatus",
@@ -164,6 +173,7 @@ __all__ = (
     "MedicalInfo",
     "MedicalInfoOut",
     "Message",
+    "MessageCollection",
     "Model",
     "OAuthClient",
     "OAuthClientCollection",
@@ -229,11 +239,13 @@ __all__ = (
     "SearchPagination",
     "SearchSort",
     "SecretOut",
+    "SenderRole",
     "Size",
     "SortField",
     "SortOrder",
     "Species",
     "SpeciesCounts",
+    "SupportMessage",
     "TestEventOut",
     "TokenResponse",
     "TokenUser",

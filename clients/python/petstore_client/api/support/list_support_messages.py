@@ -1,0 +1,252 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.message_collection import MessageCollection
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    id: UUID,
+    *,
+    page: int | Unset = 1,
+    limit: int | Unset = 20,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_tenant_id, Unset):
+        headers["X-Tenant-ID"] = x_tenant_id
+
+    params: dict[str, Any] = {}
+
+    params["page"] = page
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/support/conversations/{id}/messages".format(
+            id=quote(str(id), safe=""),
+        ),
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> MessageCollection | Problem | None:
+    if response.status_code == 200:
+        response_200 = MessageCollection.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[MessageCollection | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    limit: int | Unset = 20,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> Response[MessageCollection | Problem]:
+    """Read a conversation's messages
+
+     Oldest first, with each message's delivery and read receipts.
+
+    Args:
+        id (UUID): The conversation's id.
+        page (int | Unset): Page number, from 1. Default: 1.
+        limit (int | Unset): Items per page (1-100). Default: 20.
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MessageCollection | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        page=page,
+        limit=limit,
+        x_tenant_id=x_tenant_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    limit: int | Unset = 20,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> MessageCollection | Problem | None:
+    """Read a conversation's messages
+
+     Oldest first, with each message's delivery and read receipts.
+
+    Args:
+        id (UUID): The conversation's id.
+        page (int | Unset): Page number, from 1. Default: 1.
+        limit (int | Unset): Items per page (1-100). Default: 20.
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MessageCollection | Problem
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        page=page,
+        limit=limit,
+        x_tenant_id=x_tenant_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    limit: int | Unset = 20,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> Response[MessageCollection | Problem]:
+    """Read a conversation's messages
+
+     Oldest first, with each message's delivery and read receipts.
+
+    Args:
+        id (UUID): The conversation's id.
+        page (int | Unset): Page number, from 1. Default: 1.
+        limit (int | Unset): Items per page (1-100). Default: 20.
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MessageCollection | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        page=page,
+        limit=limit,
+        x_tenant_id=x_tenant_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    limit: int | Unset = 20,
+    x_tenant_id: UUID | Unset = UNSET,
+) -> MessageCollection | Problem | None:
+    """Read a conversation's messages
+
+     Oldest first, with each message's delivery and read receipts.
+
+    Args:
+        id (UUID): The conversation's id.
+        page (int | Unset): Page number, from 1. Default: 1.
+        limit (int | Unset): Items per page (1-100). Default: 20.
+        x_tenant_id (UUID | Unset): Scopes every read and write to one tenant. Omit it to use the
+            shared pool. Must be a UUID.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MessageCollection | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            page=page,
+            limit=limit,
+            x_tenant_id=x_tenant_id,
+        )
+    ).parsed
