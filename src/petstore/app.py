@@ -6,8 +6,13 @@ import asyncio
 import gc
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    contextmanager,
+)
 from typing import Any
 
 from fastapi import FastAPI, Response
@@ -62,6 +67,8 @@ from petstore.openapi import build_openapi
 from petstore.payments import routes as payment_routes
 from petstore.pets import routes as pet_routes
 from petstore.realtime import websocket as chat_socket
+from petstore.realtime.socketio_door import PATH as SOCKET_IO_PATH
+from petstore.realtime.socketio_door import SocketIoDoor
 from petstore.store import routes as store_routes
 from petstore.support import routes as support_routes
 from petstore.users import routes as user_routes
@@ -87,6 +94,7 @@ NO_IDEMPOTENCY_PATHS = frozenset(
         "/oauth/register",  # RFC 7591: each registration is a new client, in the RFC's own errors
         "/device",
         MCP_PATH,  # JSON-RPC: a request id of its own, and stateless calls
+        f"{SOCKET_IO_PATH}/",  # Engine.IO's long-polling: a transport, not API calls
     }
 )
 
@@ -189,7 +197,7 @@ def startup_heap_frozen() -> Iterator[None]:
 
 
 def lifespan_of(
-    container: Container, mcp: McpDoor
+    container: Container, doors: Sequence[Callable[[], AbstractAsyncContextManager[None]]]
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Start: load keys and server secrets, start the worker. Stop: the reverse."""
 
@@ -218,8 +226,10 @@ def lifespan_of(
                 run_worker(container),
                 run_mqtt(container),
                 run_grpc(container),
-                mcp.running(),
+                AsyncExitStack() as running_doors,
             ):
+                for door in doors:
+                    await running_doors.enter_async_context(door())
                 with startup_heap_frozen():
                     yield
         finally:
@@ -350,7 +360,8 @@ def add_middleware(app: FastAPI, container: Container) -> None:
         key_func=caller_key,
         limit=settings.rate_limit_requests,
         window=settings.rate_limit_window_seconds,
-        exempt_paths=UNMETERED_PATHS,
+        # A long-polling socket is one connection: its frames are metered per connection.
+        exempt_paths=UNMETERED_PATHS | {f"{SOCKET_IO_PATH}/"},
         problem_base=settings.problem_base,
     )
     app.add_middleware(DatabaseUnavailableMiddleware, problem_base=settings.problem_base)
@@ -373,10 +384,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     container = build_container(settings or Settings())
     metrics.instrument_pool(container.engine)
     mcp = McpDoor(container, openapi=lambda: app.openapi())
+    socket_io = SocketIoDoor(container)
     app = FastAPI(
         title="Modern Petstore API",
         version=__version__,
-        lifespan=lifespan_of(container, mcp),
+        lifespan=lifespan_of(container, [mcp.running, socket_io.running]),
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -385,6 +397,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     include_graphql_door(app, container)  # first: see Subtree
     app.router.routes.append(Subtree(MCP_PATH, mcp))
+    app.router.routes.append(Subtree(SOCKET_IO_PATH, socket_io.app))
     include_rest_door(app, container)
     include_operations(app, container)
     add_middleware(app, container)

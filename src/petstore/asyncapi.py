@@ -21,6 +21,9 @@ from petstore.events import CATALOGUE
 from petstore.mqtt.topics import RETAINED, STOCK, TEMPLATES, TENANT_PREFIX, publications
 from petstore.pets.schemas import Species
 from petstore.realtime.frames import CLIENT_FRAMES, SERVER_FRAMES
+from petstore.realtime.socketio_door import INBOUND as SIO_IN
+from petstore.realtime.socketio_door import OUTBOUND as SIO_OUT
+from petstore.realtime.socketio_door import PATH as SOCKET_IO_PATH
 from petstore.realtime.websocket import PATH as CHAT_PATH
 
 REF = "#/components/schemas/{model}"
@@ -203,13 +206,61 @@ def _chat(settings: Settings) -> dict[str, Any]:
             "messages": [{"$ref": f"#/channels/supportChat/messages/{n}"} for n in outbound],
         },
     }
+    sio_channel, sio_operations, sio_messages = _socketio_chat()
     return {
         "server": _chat_server(settings),
-        "channel": channel,
-        "operations": operations,
-        "messages": {**inbound, **outbound},
+        "channels": {"supportChat": channel, "supportChatSocketIo": sio_channel},
+        "operations": {**operations, **sio_operations},
+        "messages": {**inbound, **outbound, **sio_messages},
         "models": [*CLIENT_FRAMES, *SERVER_FRAMES],
     }
+
+
+def _socketio_chat() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The same chat as Socket.IO events: each message is named by its event."""
+
+    def message(event: str, model: type[BaseModel], incoming: bool) -> dict[str, Any]:
+        found = _frame_message(model, "the client" if incoming else "the server")
+        found["name"] = event
+        found["title"] = event
+        if incoming:
+            found["description"] = (
+                "The frame without its `type` (the event says it); acknowledged with the "
+                "server's answer, or `{error: {code, message}}`."
+            )
+        return found
+
+    inbound = {f"sioIn{e[:1].upper()}{e[1:]}": message(e, m, True) for e, m in SIO_IN.items()}
+    outbound = {f"sioOut{e[:1].upper()}{e[1:]}": message(e, m, False) for e, m in SIO_OUT.items()}
+    ref = {"$ref": "#/channels/supportChatSocketIo"}
+    channel = {
+        "address": f"{SOCKET_IO_PATH}/",
+        "title": "Support chat (Socket.IO)",
+        "description": (
+            "Socket.IO 5 (Engine.IO 4), WebSocket or long-polling, default namespace. The "
+            "handshake's `auth` is `{token, tenant?, as?}`; a refusal is `connect_error` "
+            "with `{message, data: {code}}`."
+        ),
+        "servers": [{"$ref": "#/servers/chat"}],
+        "messages": {n: {"$ref": f"#/components/messages/{n}"} for n in (*inbound, *outbound)},
+    }
+    operations = {
+        "receiveChatEvent": {
+            "action": "receive",
+            "channel": ref,
+            "summary": "The events a Socket.IO client emits.",
+            "messages": [{"$ref": f"#/channels/supportChatSocketIo/messages/{n}"} for n in inbound],
+        },
+        "sendChatEvent": {
+            "action": "send",
+            "channel": ref,
+            "summary": "The events the server emits to a Socket.IO client.",
+            "messages": [
+                {"$ref": f"#/channels/supportChatSocketIo/messages/{n}"} for n in outbound
+            ],
+        },
+    }
+    return channel, operations, {**inbound, **outbound}
 
 
 def build_asyncapi(settings: Settings) -> dict[str, Any]:
@@ -233,6 +284,7 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
             channels[channel_id] = {
                 "address": address,
                 "description": description + (" In a tenant." if prefix else ""),
+                "servers": [{"$ref": "#/servers/mqtt"}],
                 "parameters": {p: _parameter(p) for p in _PARAMETERS if "{" + p + "}" in address},
                 "messages": {n: {"$ref": f"#/components/messages/{n}"} for n in names},
             }
@@ -245,7 +297,7 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
             }
     models: list[type[BaseModel]] = [envelope_model(t) for t in events]
     chat = _chat(settings)
-    channels["supportChat"] = chat["channel"]
+    channels.update(chat["channels"])
     operations.update(chat["operations"])
     messages.update(chat["messages"])
     return {

@@ -58,7 +58,12 @@ def test_every_topic_is_a_channel_with_its_qos_and_retain_flag(document: dict[st
         for op in document["operations"].values()
         if op["action"] == "send" and "mqtt" in op.get("bindings", {})
     }
-    mqtt = {k: c for k, c in document["channels"].items() if "ws" not in c.get("bindings", {})}
+    mqtt = {
+        k: c
+        for k, c in document["channels"].items()
+        if c["servers"] == [{"$ref": "#/servers/mqtt"}]
+    }
+    assert len(mqtt) == 2 * len(TEMPLATES)
     for channel_id, channel in mqtt.items():
         template = channel["address"].removeprefix("tenants/{tenantId}/")
         retained = template in RETAINED

@@ -58,5 +58,7 @@ def start_chat_server(root: object, label: str, **env: str) -> Iterator[RunningS
 
 @pytest.fixture(scope="module")
 def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chat]:
-    for server in start_chat_server(tmp_path_factory.mktemp("chat"), "chat"):
+    # Socket.IO's pings every 2 s: a polling client's disconnect waits for its last poll.
+    root = tmp_path_factory.mktemp("chat")
+    for server in start_chat_server(root, "chat", PETSTORE_SOCKETIO_PING_SECONDS="2"):
         yield Chat(server)

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from petstore.realtime.frames import CLIENT_FRAMES, SERVER_FRAMES
+from petstore.realtime.socketio_door import INBOUND, OUTBOUND
 
 
 async def test_the_chat_channel_lists_every_frame_both_ways(client: httpx.AsyncClient) -> None:
@@ -28,3 +29,19 @@ async def test_the_chat_channel_lists_every_frame_both_ways(client: httpx.AsyncC
     for model in (*CLIENT_FRAMES, *SERVER_FRAMES):
         assert model.__name__ in schemas
     assert schemas["Error"]["properties"]["code"]["type"] == "string"
+
+
+async def test_the_socketio_channel_names_each_event(client: httpx.AsyncClient) -> None:
+    document: dict[str, Any] = (await client.get("/v1/asyncapi.json")).json()
+    channel = document["channels"]["supportChatSocketIo"]
+    assert channel["address"] == "/socket.io/"
+    messages = document["components"]["messages"]
+
+    def events(operation: str) -> set[str]:
+        refs = document["operations"][operation]["messages"]
+        return {messages[m["$ref"].rsplit("/", 1)[1]]["name"] for m in refs}
+
+    assert events("receiveChatEvent") == set(INBOUND)
+    assert events("sendChatEvent") == set(OUTBOUND)
+    assert {"joinChat", "chatMessage", "typingStarted", "leaveChat"} <= set(INBOUND)
+    assert {"connected", "chatMessage", "agentAssigned", "messageRead"} <= set(OUTBOUND)

@@ -16,6 +16,7 @@ from tests.support.databases import empty_database, redis_database
 from tests.support.realtime import chat_socket
 from tests.support.servers import petstore, run_server, server_env
 from tests.support.settings import POSTGRES_URL, REDIS_URL
+from tests.support.socketio import socketio_chat
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +35,9 @@ def pair(
     backend = "postgres" if request.param == "postgres" else "sqlite"
     with empty_database(backend, root, "chatpair") as url, ExitStack() as stack:
         extra = {} if backend == "postgres" else {"PETSTORE_REDIS_URL": redis_database(REDIS_DB)}
-        env = server_env(url, PETSTORE_READ_CACHE="false", **extra)
+        env = server_env(
+            url, PETSTORE_READ_CACHE="false", PETSTORE_SOCKETIO_PING_SECONDS="2", **extra
+        )
         petstore(env, "migrate")
         a = stack.enter_context(run_server(env, root / "a.log"))
         b = stack.enter_context(run_server(env, root / "b.log"))
@@ -86,3 +89,25 @@ async def test_assignment_is_fair_and_capped_across_instances(pair: tuple[Chat, 
     assert sorted(agents.count(agent) for agent in set(agents)) == [3, 3]  # the cap, fairly
     waiting = [c for c in mine.values() if c["status"] == "WAITING"]
     assert len(waiting) == 1
+
+
+async def test_socketio_clients_on_two_instances(pair: tuple[Chat, Chat]) -> None:
+    a, b = pair
+    agent_token = a.staff("sio-pair-" + uuid.uuid4().hex[:8])
+    _, customer_token = b.customer()
+    async with socketio_chat(a.base, agent_token, transport="websocket", as_agent=True) as agent:
+        await agent.call("joinChat")
+        async with socketio_chat(b.base, customer_token, transport="polling") as customer:
+            await customer.call("joinChat")
+            ack = await customer.call("chatMessage", {"clientId": "p1", "text": "Across instances"})
+            conversation = ack["conversationId"]
+            await agent.expect("chatMessage", lambda d: d["message"]["id"] == ack["messageId"])
+            await agent.call("typingStarted", {"conversationId": conversation})
+            await customer.expect("typingStarted")
+            reply = await agent.call(
+                "chatMessage",
+                {"clientId": "p2", "text": "Heard you", "conversationId": conversation},
+            )
+            await customer.expect("chatMessage", lambda d: d["message"]["id"] == reply["messageId"])
+            await customer.call("messageDelivered", {"messageIds": [reply["messageId"]]})
+            assert (await agent.expect("messageDelivered"))["messageIds"] == [reply["messageId"]]

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     # Support chat sockets: a connection silent this long is pinged, and closed if silent as
     # long again (load balancers need an idle timeout above twice this).
     chat_idle_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # Socket.IO (Engine.IO) pings every this many seconds and drops a client silent for as
+    # long again; a long-poll request is held at most this long too.
+    socketio_ping_seconds: float = Field(default=25.0, gt=0, le=600)
     # Where scripts/web_assets.py put the browser assets GraphiQL needs (from the npm registry).
     web_assets_dir: Path = Path("var/web-assets")
 

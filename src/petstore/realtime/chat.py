@@ -5,6 +5,7 @@ instance. Frames out are plain dicts; the transport sends them."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +28,8 @@ from petstore.support import service as support
 from petstore.support.events import AGENT_ASSIGNED, CLOSED, MESSAGE_POSTED, RECEIPT, ReceiptKind
 from petstore.support.schemas import conversation_payload, message_payload
 
+FRAMES_PER_WINDOW = 30
+WINDOW_SECONDS = 10.0
 TYPING = "support.typing"
 """The live feed channel of typing indicators: ephemeral, never stored."""
 Out = dict[str, Any]
@@ -51,6 +54,24 @@ async def authenticate(
     return auth.authorize(principal, frozenset({"chat:write"}))
 
 
+class Bucket:
+    """A token bucket: ``rate`` frames per ``per`` seconds, bursts up to ``rate``."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.capacity, self.fill = float(rate), rate / per
+        self.tokens, self.at = float(rate), time.monotonic()
+
+    def take(self) -> float | None:
+        """``None`` if a frame may pass, else the seconds until one may."""
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.fill)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return None
+        return (1 - self.tokens) / self.fill
+
+
 class ChatSession:
     def __init__(
         self,
@@ -68,6 +89,11 @@ class ChatSession:
         self.as_agent = as_agent
         self.joined: set[uuid.UUID] = set()
         self.presence: uuid.UUID | None = None
+        self.started = False
+        self.bucket = Bucket(FRAMES_PER_WINDOW, WINDOW_SECONDS)
+
+    def bucket_allows(self) -> bool:
+        return self.bucket.take() is None
 
     @asynccontextmanager
     async def _work(self) -> AsyncIterator[Any]:
@@ -87,6 +113,21 @@ class ChatSession:
                 rows = [current] if current is not None else []
             self.joined.update(row.id for row in rows)
             joined = [await self._with_history(session, row) for row in rows]
+        self.started = True
+        return self._connected(joined)
+
+    async def rejoin(self) -> Out:
+        """The ``connected`` frame again, for the conversations this connection is in."""
+        async with self._work() as session:
+            joined = []
+            for conversation_id in sorted(self.joined):
+                row = await support.visible_conversation(
+                    session, self.me, self.tenant, conversation_id
+                )
+                joined.append(await self._with_history(session, row))
+        return self._connected(joined)
+
+    def _connected(self, joined: list[Out]) -> Out:
         role = "agent" if self.as_agent else "customer"
         return {
             "type": "connected",

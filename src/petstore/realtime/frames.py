@@ -12,6 +12,7 @@ from petstore.support.schemas import MAX_MESSAGE_CHARS, Conversation, SupportMes
 
 ClientId = Annotated[str, Field(min_length=1, max_length=64)]
 MAX_RECEIPT_IDS = 100
+MAX_FRAME_BYTES = 16 * 1024
 HISTORY = 50
 
 

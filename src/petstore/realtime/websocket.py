@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -29,36 +28,20 @@ from petstore.container import Container, container_of
 from petstore.core import errors
 from petstore.core.live import EVENTS
 from petstore.core.tenancy import SHARED_POOL
-from petstore.realtime.chat import TYPING, ChatSession, Out, authenticate
-from petstore.realtime.frames import CLIENT_FRAME, TYPES
+from petstore.realtime.chat import (
+    TYPING,
+    ChatSession,
+    Out,
+    authenticate,
+)
+from petstore.realtime.frames import CLIENT_FRAME, MAX_FRAME_BYTES, TYPES
 from petstore.support.service import HEARTBEAT_SECONDS
 
 PATH = "/v1/ws/chat"
-MAX_FRAME_BYTES = 16 * 1024
-FRAMES_PER_WINDOW = 30
-WINDOW_SECONDS = 10.0
 MAX_REFUSED = 60
 POLICY_VIOLATION, GOING_AWAY, TOO_BIG = 1008, 1001, 1009
 
 router = APIRouter()
-
-
-class Bucket:
-    """A token bucket: ``rate`` frames per ``per`` seconds, bursts up to ``rate``."""
-
-    def __init__(self, rate: int, per: float) -> None:
-        self.capacity, self.fill = float(rate), rate / per
-        self.tokens, self.at = float(rate), time.monotonic()
-
-    def take(self) -> float | None:
-        """``None`` if a frame may pass, else the seconds until one may."""
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.fill)
-        self.at = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return None
-        return (1 - self.tokens) / self.fill
 
 
 def _credentials(websocket: WebSocket) -> tuple[str | None, str]:
@@ -113,7 +96,6 @@ class Connection:
         self.chat = chat
         self.idle = idle_seconds
         self.outgoing: asyncio.Queue[Out | None] = asyncio.Queue()
-        self.bucket = Bucket(FRAMES_PER_WINDOW, WINDOW_SECONDS)
         self.refused = 0
 
     async def run(self) -> None:
@@ -182,7 +164,7 @@ class Connection:
         if len(text.encode()) > MAX_FRAME_BYTES:
             await self._close(TOO_BIG, f"frames are limited to {MAX_FRAME_BYTES} bytes")
             return False
-        wait = self.bucket.take()
+        wait = self.chat.bucket.take()
         if wait is not None:
             self.refused += 1
             if self.refused >= MAX_REFUSED:
