@@ -11,13 +11,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from pydantic import ValidationError
+
 from petstore.auth import service as auth
 from petstore.container import Container
 from petstore.core.database import unit_of_work
-from petstore.core.errors import not_found, validation_failed
+from petstore.core.errors import DomainError, not_found, validation_failed
 from petstore.core.live import EVENTS, LiveMessage
 from petstore.realtime.frames import (
+    CLIENT_FRAME,
     HISTORY,
+    TYPES,
     JoinFrame,
     MessageFrame,
     PingFrame,
@@ -155,6 +159,28 @@ class ChatSession:
                 await support.agent_disconnected(session, self.presence)
             self.presence = None
 
+    async def answer(self, raw: object) -> list[Out]:
+        """The answers to a frame as the client sent it (decoded JSON): checked, then handled;
+        anything wrong with it is an ``error`` frame, never an exception."""
+        client_id = raw.get("clientId") if isinstance(raw, dict) else None
+        client_id = client_id if isinstance(client_id, str) else None
+        if not isinstance(raw, dict) or raw.get("type") not in TYPES:
+            return [
+                error_frame("UNKNOWN_TYPE", f"type must be one of: {', '.join(TYPES)}.", client_id)
+            ]
+        try:
+            return await self.handle(CLIENT_FRAME.validate_python(raw))
+        except ValidationError as exc:
+            fields = [
+                {"field": ".".join(map(str, e["loc"][1:])), "message": e["msg"], "code": e["type"]}
+                for e in exc.errors(include_url=False, include_input=False, include_context=False)
+            ]
+            return [
+                error_frame("VALIDATION_FAILED", "The frame is invalid.", client_id, errors=fields)
+            ]
+        except DomainError as refused:
+            return [error_frame(refused.code, refused.detail, client_id, errors=refused.errors)]
+
     async def handle(self, frame: ClientFrame) -> list[Out]:
         """The direct answers to one frame (its ack); what it causes reaches every
         participant, this connection included, through the live feed."""
@@ -260,6 +286,14 @@ class ChatSession:
         if conversation_id not in self.joined or data.get("userId") == str(self.me.user_id):
             return None
         return {"type": "typing", **data}
+
+
+def error_frame(code: str, message: str, client_id: str | None = None, **extra: Any) -> Out:
+    frame: Out = {"type": "error", "code": code, "message": message}
+    if client_id is not None:
+        frame["clientId"] = client_id
+    frame.update({k: v for k, v in extra.items() if v is not None})
+    return frame
 
 
 def _frame_of(kind: object, conversation: dict[str, Any], data: dict[str, Any]) -> Out | None:

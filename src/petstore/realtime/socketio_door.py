@@ -26,7 +26,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import socketio
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from petstore.container import Container
 from petstore.core import errors
@@ -34,7 +34,6 @@ from petstore.core.live import EVENTS
 from petstore.core.tenancy import SHARED_POOL
 from petstore.realtime.chat import TYPING, ChatSession, Out, authenticate
 from petstore.realtime.frames import (
-    CLIENT_FRAME,
     MAX_FRAME_BYTES,
     AgentAssigned,
     Connected,
@@ -204,21 +203,16 @@ class SocketIoDoor:
         return handler
 
     async def _handle(self, chat: ChatSession, raw: dict[str, Any]) -> Out:
-        client_id = raw.get("clientId") if isinstance(raw.get("clientId"), str) else None
+        """The acknowledgement of an event: the chat's answer, or ``{error}``."""
         if not chat.bucket_allows():
-            return _error("RATE_LIMITED", "Too many events; slow down.", clientId=client_id)
-        try:
-            answers = await chat.handle(CLIENT_FRAME.validate_python(raw))
-        except ValidationError as exc:
-            fields = [
-                {"field": ".".join(map(str, e["loc"][1:])), "message": e["msg"], "code": e["type"]}
-                for e in exc.errors(include_url=False, include_input=False, include_context=False)
-            ]
             return _error(
-                "VALIDATION_FAILED", "The event is invalid.", clientId=client_id, errors=fields
+                "RATE_LIMITED", "Too many events; slow down.", clientId=raw.get("clientId")
             )
-        except errors.DomainError as refused:
-            return _error(refused.code, refused.detail, clientId=client_id, errors=refused.errors)
+        answers = await chat.answer(raw)
+        if answers and answers[0]["type"] == "error":
+            refusal = dict(answers[0])
+            del refusal["type"]
+            return {"error": refusal}
         return answers[0] if answers else {"ok": True}
 
     @asynccontextmanager

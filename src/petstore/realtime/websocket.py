@@ -21,7 +21,6 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, WebSocket
-from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from petstore.container import Container, container_of
@@ -33,8 +32,9 @@ from petstore.realtime.chat import (
     ChatSession,
     Out,
     authenticate,
+    error_frame,
 )
-from petstore.realtime.frames import CLIENT_FRAME, MAX_FRAME_BYTES, TYPES
+from petstore.realtime.frames import MAX_FRAME_BYTES
 from petstore.support.service import HEARTBEAT_SECONDS
 
 PATH = "/v1/ws/chat"
@@ -182,32 +182,8 @@ class Connection:
         except orjson.JSONDecodeError:
             self._error("INVALID_JSON", "The frame is not JSON.")
             return
-        client_id = raw.get("clientId") if isinstance(raw, dict) else None
-        client_id = client_id if isinstance(client_id, str) else None
-        if not isinstance(raw, dict) or raw.get("type") not in TYPES:
-            self._error(
-                "UNKNOWN_TYPE", f"type must be one of: {', '.join(TYPES)}.", clientId=client_id
-            )
-            return
-        try:
-            frame = CLIENT_FRAME.validate_python(raw)
-            answers = await self.chat.handle(frame)
-        except ValidationError as exc:
-            fields = [
-                {"field": ".".join(map(str, e["loc"][1:])), "message": e["msg"], "code": e["type"]}
-                for e in exc.errors(include_url=False, include_input=False, include_context=False)
-            ]
-            self._error(
-                "VALIDATION_FAILED", "The frame is invalid.", clientId=client_id, errors=fields
-            )
-            return
-        except errors.DomainError as refused:
-            self._error(refused.code, refused.detail, clientId=client_id, errors=refused.errors)
-            return
-        for answer in answers:
+        for answer in await self.chat.answer(raw):
             self.outgoing.put_nowait(answer)
 
     def _error(self, code: str, message: str, **extra: Any) -> None:
-        frame = {"type": "error", "code": code, "message": message}
-        frame.update({k: v for k, v in extra.items() if v is not None})
-        self.outgoing.put_nowait(frame)
+        self.outgoing.put_nowait(error_frame(code, message, **extra))
