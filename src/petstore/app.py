@@ -33,6 +33,7 @@ from petstore.container import Container, build_container
 from petstore.core import metrics
 from petstore.core.container import STATE_KEY
 from petstore.core.docs import install_docs
+from petstore.core.farewell import on_sigterm
 from petstore.core.health import database_check, install_readiness, redis_check
 from petstore.core.hosts import AllowedHostsMiddleware
 from petstore.core.idempotency import IdempotencyMiddleware
@@ -78,6 +79,7 @@ from petstore.webhooks.delivery import DeliveryWorker
 
 logger = logging.getLogger("petstore")
 
+FAREWELL_SECONDS = 5.0  # at most, to close the chat's connections on SIGTERM
 UNMETERED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 NO_IDEMPOTENCY_PATHS = frozenset(
     {
@@ -230,7 +232,7 @@ def lifespan_of(
             ):
                 for door in doors:
                     await running_doors.enter_async_context(door())
-                with startup_heap_frozen():
+                with on_sigterm(container.farewell, FAREWELL_SECONDS), startup_heap_frozen():
                     yield
         finally:
             await container.live.stop()

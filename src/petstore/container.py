@@ -7,7 +7,7 @@ on the app, and reached by routes through :data:`ContainerDep`, so no route read
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -23,6 +23,7 @@ from petstore.chat.upstream import UpstreamChat
 from petstore.core.container import Plumbing, plumbing
 from petstore.core.database import create_engine, create_sessionmaker
 from petstore.core.events import EventBus
+from petstore.core.farewell import Farewell
 from petstore.core.live import LiveFeed, PostgresRelay, RedisRelay
 from petstore.core.outbound import OutboundPolicy
 from petstore.core.ratelimit import MemoryRateLimitStore, RateLimitStore, RedisRateLimitStore
@@ -68,6 +69,8 @@ class Container(Plumbing):
     fingerprint_key: bytes = b""
     oauth_sessions: Sessions | None = None
     mqtt_publisher: MqttPublisher | None = None  # while the lifespan runs it
+    farewell: Farewell = field(default_factory=Farewell)
+    """The chat connections to close with "going away" on SIGTERM."""
 
     @property
     def browser_sessions(self) -> Sessions:

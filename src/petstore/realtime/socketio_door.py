@@ -221,6 +221,7 @@ class SocketIoDoor:
         live = self.container.live
         events = live.subscribe(channel=EVENTS, tenant=None, max_queue=10_000)
         typing = live.subscribe(channel=TYPING, tenant=None, max_queue=10_000)
+        self.container.farewell.add(self._disconnect_all)
         async with events, typing:
             tasks = [
                 asyncio.create_task(self._relay(events)),
@@ -230,12 +231,16 @@ class SocketIoDoor:
             try:
                 yield
             finally:
-                for sid in list(self.chats):
-                    with contextlib.suppress(Exception):
-                        await self.sio.disconnect(sid)
+                self.container.farewell.discard(self._disconnect_all)
+                await self._disconnect_all()
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _disconnect_all(self) -> None:
+        for sid in list(self.chats):
+            with contextlib.suppress(Exception):
+                await self.sio.disconnect(sid)
 
     async def _relay(self, subscription: Any) -> None:
         async for message in subscription:

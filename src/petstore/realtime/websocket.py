@@ -102,6 +102,8 @@ class Connection:
         live = self.chat.container.live
         events = live.subscribe(channel=EVENTS, tenant=self.chat.tenant)
         typing = live.subscribe(channel=TYPING, tenant=self.chat.tenant)
+        farewell = self.chat.container.farewell
+        farewell.add(self._going_away)
         async with events, typing:
             try:
                 self.outgoing.put_nowait(await self.chat.start())
@@ -114,8 +116,14 @@ class Connection:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
             finally:
+                farewell.discard(self._going_away)
                 await self.chat.stop()
                 await self._close(GOING_AWAY, "server closing")
+
+    async def _going_away(self) -> None:
+        """SIGTERM: close now (1001), so the client reconnects to another instance."""
+        await self._close(GOING_AWAY, "server shutting down")
+        self.outgoing.put_nowait(None)
 
     async def _close(self, code: int, reason: str) -> None:
         if self.websocket.application_state == WebSocketState.CONNECTED:
