@@ -101,3 +101,18 @@ async def test_another_customers_conversation_cannot_be_joined(chat: Chat) -> No
             "chatMessage", {"clientId": "i", "text": "hi", "conversationId": conversation}
         )
         assert sent["error"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_pages_of_another_origin_are_refused(chat: Chat, transport: str) -> None:
+    _, token = chat.customer()
+    async with socketio_chat(chat.base, token, transport=transport, origin=chat.base) as client:
+        assert (await client.call("joinChat"))["role"] == "customer"
+    with pytest.raises(Refused) as refused:
+        async with socketio_chat(
+            chat.base, token, transport=transport, origin="https://evil.example"
+        ):
+            pass
+    # Refused by Engine.IO itself, before any sign-in: no payload of the server's (the
+    # client may report its own "Connection error").
+    assert not isinstance(refused.value.data, dict)

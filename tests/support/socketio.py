@@ -63,7 +63,8 @@ class SocketIoChat:
 
 
 class Refused(Exception):  # noqa: N818
-    """The server refused the connection; ``data`` is its ``connect_error`` payload."""
+    """The server refused the connection; ``data`` is the ``connect_error`` payload: the
+    server's dict, or the client's own words when the transport itself was refused."""
 
     def __init__(self, data: Any) -> None:
         super().__init__(str(data))
@@ -72,7 +73,13 @@ class Refused(Exception):  # noqa: N818
 
 @asynccontextmanager
 async def socketio_chat(
-    base_url: str, token: str | None, *, transport: str, tenant: str = "", as_agent: bool = False
+    base_url: str,
+    token: str | None,
+    *,
+    transport: str,
+    tenant: str = "",
+    as_agent: bool = False,
+    origin: str | None = None,
 ) -> AsyncIterator[SocketIoChat]:
     auth: dict[str, str] = {}
     if token:
@@ -84,7 +91,10 @@ async def socketio_chat(
     client = socketio.AsyncClient(reconnection=False)
     chat = SocketIoChat(client)
     try:
-        await client.connect(base_url, auth=auth, transports=[transport], wait_timeout=WITHIN)
+        headers = {"Origin": origin} if origin else {}
+        await client.connect(
+            base_url, auth=auth, headers=headers, transports=[transport], wait_timeout=WITHIN
+        )
     except socketio.exceptions.ConnectionError:
         refusals = [data for name, data in chat.seen if name == "connect_error"]
         raise Refused(refusals[0] if refusals else None) from None

@@ -112,7 +112,9 @@ class SocketIoDoor:
         self.container = container
         self.sio = socketio.AsyncServer(
             async_mode="asgi",
-            cors_allowed_origins=[],  # same-origin only: no cross-site page may talk as you
+            # The default: pages of this origin only (a cross-site page is refused), and any
+            # client that sends no Origin (apps, the SDKs).
+            cors_allowed_origins=None,
             max_http_buffer_size=MAX_FRAME_BYTES,
             ping_interval=container.settings.socketio_ping_seconds,
             ping_timeout=container.settings.socketio_ping_seconds,

@@ -239,5 +239,12 @@ async def touch_presence(session: AsyncSession, connection_id: uuid.UUID, at: da
     )
 
 
+async def forget_stale_presence(session: AsyncSession, tenant: str, before: datetime) -> None:
+    """The rows of connections whose instance died without removing them."""
+    await session.execute(
+        delete(AgentPresence).where(AgentPresence.tenant == tenant, AgentPresence.seen_at < before)
+    )
+
+
 async def remove_presence(session: AsyncSession, connection_id: uuid.UUID) -> None:
     await session.execute(delete(AgentPresence).where(AgentPresence.connection_id == connection_id))

@@ -221,6 +221,7 @@ async def agent_connected(session: AsyncSession, actor: Principal, tenant: str) 
     if not actor.is_staff:
         raise forbidden("Only staff connect as support agents.")
     now = utcnow()
+    await repository.forget_stale_presence(session, tenant, now - PRESENCE_TTL)
     connection = AgentPresence(
         connection_id=new_id(), tenant=tenant, agent_id=actor.user_id, connected_at=now, seen_at=now
     )
