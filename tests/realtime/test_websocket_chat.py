@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.realtime.conftest import Chat, start_chat_server
@@ -232,3 +233,24 @@ async def test_an_idle_connection_is_pinged_then_closed(quiet_chat: Chat) -> Non
         code, reason = await client.closed()
     assert code == 1001
     assert reason == "idle"
+
+
+async def test_a_token_works_only_in_its_own_tenant(chat: Chat) -> None:
+    tenant = str(uuid.uuid4())
+    body = {"username": "t" + uuid.uuid4().hex[:10], "password": "correct horse battery"}
+    async with httpx.AsyncClient(base_url=chat.base, headers={"X-Tenant-ID": tenant}) as api:
+        made = await api.post(
+            "/v1/users", json={**body, "email": f"{body['username']}@example.com"}
+        )
+        assert made.status_code == 201, made.text
+        token = (await api.post("/v1/auth/tokens", json=body)).json()["token"]
+    async with chat_socket(chat.base, token, tenant=tenant) as client:
+        assert (await client.expect("connected"))["role"] == "customer"
+        conversation = (await say(client, "in my tenant"))["conversationId"]
+    async with chat_socket(chat.base, token) as client:  # the shared pool: not the token's
+        code, reason = await client.closed()
+    assert code == 1008
+    assert "tenant" in reason
+    _, outsider = chat.customer()
+    async with chat.rest(outsider) as api:
+        assert (await api.get(f"/v1/support/conversations/{conversation}")).status_code == 404
