@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
+from websockets.exceptions import ConnectionClosed
 
 from petstore.container import Container, container_of
 from petstore.core import errors
@@ -39,7 +41,11 @@ from petstore.support.service import HEARTBEAT_SECONDS
 
 PATH = "/v1/ws/chat"
 MAX_REFUSED = 60
-POLICY_VIOLATION, GOING_AWAY, TOO_BIG = 1008, 1001, 1009
+POLICY_VIOLATION, GOING_AWAY, TOO_BIG, INTERNAL_ERROR = 1008, 1001, 1009, 1011
+logger = logging.getLogger("petstore.realtime")
+GONE = (WebSocketDisconnect, OSError, ConnectionClosed, RuntimeError)
+"""What sending to a client that has gone raises (uvicorn's ClientDisconnected is an OSError):
+the end of a connection, not a fault."""
 
 router = APIRouter()
 
@@ -114,7 +120,13 @@ class Connection:
                 await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                 for task in tasks:
                     task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
+                outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+                failures = [
+                    o for o in outcomes if isinstance(o, Exception) and not isinstance(o, GONE)
+                ]
+                if failures:  # a fault of ours (the database went away...): say so, then 1011
+                    logger.error("chat connection failed", exc_info=failures[0])
+                    await self._close(INTERNAL_ERROR, "internal error; reconnect")
             finally:
                 farewell.discard(self._going_away)
                 await self.chat.stop()
