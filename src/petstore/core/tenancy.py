@@ -11,6 +11,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
+from petstore.core.errors import validation_failed
+
 SHARED_POOL = ""
 
 
@@ -31,6 +33,17 @@ async def tenant_from_header(  # async: FastAPI runs sync dependencies in a thre
 
 
 TenantDep = Annotated[str, Depends(tenant_from_header)]
+
+
+def tenant_of(value: str | None, field: str = "X-Tenant-ID") -> str:
+    """The tenant a door was given as text (a header, gRPC metadata, a query parameter):
+    none is the shared pool; anything but a UUID is refused, naming ``field``."""
+    if not value:
+        return SHARED_POOL
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise validation_failed(field, "must be a UUID", "uuid_parsing") from None
 
 
 def tenant_id_out(tenant: str) -> str | None:

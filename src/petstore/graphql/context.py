@@ -24,7 +24,7 @@ from petstore.auth import service as auth
 from petstore.container import Container
 from petstore.core import errors
 from petstore.core.database import unit_of_work
-from petstore.core.tenancy import SHARED_POOL
+from petstore.core.tenancy import tenant_of
 from petstore.graphql.types import Image, Pet, User
 from petstore.images import service as images
 from petstore.images.schemas import image_payload
@@ -119,14 +119,7 @@ class GraphQLContext(BaseContext):
 
     @property
     def tenant(self) -> str:
-        if not self._tenant_header:
-            return SHARED_POOL
-        try:
-            return str(uuid.UUID(self._tenant_header))
-        except ValueError:
-            raise errors.validation_failed(
-                "X-Tenant-ID", "must be a UUID", "uuid_parsing"
-            ) from None
+        return tenant_of(self._tenant_header)
 
     @property
     def bound_session(self) -> AsyncSession | None:

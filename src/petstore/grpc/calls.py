@@ -10,7 +10,6 @@ a :class:`Call` and never sees the ``ServicerContext``.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
@@ -21,15 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth import service as auth
 from petstore.container import Container
-from petstore.core import errors
+from petstore.core import errors, tenancy
 from petstore.core.database import (
     is_database_unavailable,
     is_transaction_rollback,
     unit_of_work,
 )
-from petstore.core.tenancy import SHARED_POOL
 from petstore.grpc import status
-from petstore.grpc.messages import proto_field, validation_failed
+from petstore.grpc.messages import proto_field
 
 logger = logging.getLogger("petstore.grpc")
 
@@ -95,13 +93,7 @@ def _metadata(context: grpc.aio.ServicerContext[Any, Any], key: str) -> str | No
 
 
 def tenant_of(context: grpc.aio.ServicerContext[Any, Any]) -> str:
-    value = _metadata(context, "x-tenant-id")
-    if value is None:
-        return SHARED_POOL
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise validation_failed("x-tenant-id", "must be a UUID", "uuid_parsing") from None
+    return tenancy.tenant_of(_metadata(context, "x-tenant-id"), "x-tenant-id")
 
 
 def validated(model: type[M], body: dict[str, Any], rename: status.Rename = proto_field) -> M:

@@ -11,7 +11,6 @@ size and rate limits, allowed hosts, request ids, metrics."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from petstore.core import errors, problems
 from petstore.core.database import unit_of_work
 from petstore.core.links import base_url
 from petstore.core.responses import JsonResponse
-from petstore.core.tenancy import SHARED_POOL
+from petstore.core.tenancy import tenant_of
 from petstore.mcp.backend import Backend, Json
 from petstore.mcp.local import ServiceBackend
 from petstore.mcp.tools import build_server
@@ -179,10 +178,4 @@ def _sent(request: Request) -> bool:
 
 
 def _tenant(request: Request) -> str:
-    value = request.headers.get("x-tenant-id")
-    if not value:
-        return SHARED_POOL
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise errors.validation_failed("X-Tenant-ID", "must be a UUID", "uuid_parsing") from None
+    return tenant_of(request.headers.get("x-tenant-id"))

@@ -288,6 +288,14 @@ class ChatSession:
         return {"type": "typing", **data}
 
 
+def refusal_reason(refused: DomainError) -> str:
+    """Why a connection is refused, in one line: the offending field if one is named."""
+    if refused.errors:
+        first = refused.errors[0]
+        return f"{first['field']}: {first['message']}"
+    return refused.detail
+
+
 def error_frame(code: str, message: str, client_id: str | None = None, **extra: Any) -> Out:
     frame: Out = {"type": "error", "code": code, "message": message}
     if client_id is not None:

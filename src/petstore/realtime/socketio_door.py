@@ -31,8 +31,8 @@ from pydantic import BaseModel
 from petstore.container import Container
 from petstore.core import errors
 from petstore.core.live import EVENTS
-from petstore.core.tenancy import SHARED_POOL
-from petstore.realtime.chat import TYPING, ChatSession, Out, authenticate
+from petstore.core.tenancy import tenant_of
+from petstore.realtime.chat import TYPING, ChatSession, Out, authenticate, refusal_reason
 from petstore.realtime.frames import (
     MAX_FRAME_BYTES,
     AgentAssigned,
@@ -137,21 +137,16 @@ class SocketIoDoor:
         given = auth if isinstance(auth, dict) else {}
         token = given.get("token")
         authorization = f"Bearer {token}" if isinstance(token, str) and token else None
-        tenant = given.get("tenant") or environ.get("HTTP_X_TENANT_ID") or SHARED_POOL
         try:
-            tenant = str(uuid.UUID(str(tenant))) if tenant else SHARED_POOL
-        except ValueError:
-            raise socketio.exceptions.ConnectionRefusedError(
-                "tenant must be a UUID", {"code": "INVALID_INPUT"}
-            ) from None
-        try:
+            named = given.get("tenant") or environ.get("HTTP_X_TENANT_ID")
+            tenant = tenant_of(str(named) if named else None, "tenant")
             principal = await authenticate(self.container, authorization, tenant)
             as_agent = given.get("as") == "agent"
             if as_agent and not principal.is_staff:
                 raise errors.forbidden("Only staff connect as support agents.")
         except errors.DomainError as refused:
             raise socketio.exceptions.ConnectionRefusedError(
-                refused.detail, {"code": refused.code}
+                refusal_reason(refused), {"code": refused.code}
             ) from None
         base = self._base(environ)
         self.chats[sid] = ChatSession(self.container, principal, tenant, base, as_agent=as_agent)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,13 +27,14 @@ from websockets.exceptions import ConnectionClosed
 from petstore.container import Container, container_of
 from petstore.core import errors
 from petstore.core.live import EVENTS
-from petstore.core.tenancy import SHARED_POOL
+from petstore.core.tenancy import tenant_of
 from petstore.realtime.chat import (
     TYPING,
     ChatSession,
     Out,
     authenticate,
     error_frame,
+    refusal_reason,
 )
 from petstore.realtime.frames import MAX_FRAME_BYTES
 from petstore.support.service import HEARTBEAT_SECONDS
@@ -54,12 +54,7 @@ def _credentials(websocket: WebSocket) -> tuple[str | None, str]:
     token = websocket.query_params.get("token")
     authorization = f"Bearer {token}" if token else websocket.headers.get("authorization")
     tenant = websocket.query_params.get("tenant") or websocket.headers.get("x-tenant-id")
-    if not tenant:
-        return authorization, SHARED_POOL
-    try:
-        return authorization, str(uuid.UUID(tenant))
-    except ValueError:
-        raise errors.validation_failed("tenant", "must be a UUID", "uuid_parsing") from None
+    return authorization, tenant_of(tenant, "tenant")
 
 
 def _base(websocket: WebSocket, container: Container) -> str:
@@ -80,7 +75,7 @@ async def chat_socket(websocket: WebSocket) -> None:
         if as_agent and not principal.is_staff:
             raise errors.forbidden("Only staff connect as support agents.")
     except errors.DomainError as refused:
-        await _refuse(websocket, refused.detail)
+        await _refuse(websocket, refusal_reason(refused))
         return
     await websocket.accept()
     chat = ChatSession(container, principal, tenant, _base(websocket, container), as_agent=as_agent)
