@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, TypedDict
 
+from pydantic import ValidationError
+
 
 class FieldError(TypedDict):
     """One offending input field: a dotted path, a sentence and a machine-readable code."""
@@ -19,6 +21,22 @@ class FieldError(TypedDict):
     field: str
     message: str
     code: str
+
+
+def field_errors(
+    error: ValidationError, *, prefix: str = "", skip: int = 0, whole: str = ""
+) -> list[FieldError]:
+    """What a model refused, field by field, as every door names it: the dotted path (under
+    ``prefix``, without its first ``skip`` parts), ``whole`` when it is the input itself.
+    Never the rejected value: inputs may hold anything (a card number)."""
+    return [
+        {
+            "field": ".".join([*([prefix] if prefix else []), *map(str, e["loc"][skip:])]) or whole,
+            "message": e["msg"],
+            "code": e["type"],
+        }
+        for e in error.errors(include_url=False, include_input=False, include_context=False)
+    ]
 
 
 class DomainError(Exception):

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import strawberry
 from pydantic import BaseModel, ValidationError
 
-from petstore.core.errors import InvalidInput
+from petstore.core.errors import InvalidInput, field_errors
 from petstore.pets.schemas import Gender, PetStatus, Size, SortField, SortOrder, Species
 
 M = TypeVar("M", bound=BaseModel)
@@ -183,12 +183,5 @@ def validated(model: type[M], body: dict[str, Any], prefix: str = "input") -> M:
     except ValidationError as exc:
         raise InvalidInput(
             "The input is invalid.",
-            errors=[
-                {
-                    "field": ".".join([*([prefix] if prefix else []), *map(str, e["loc"])]),
-                    "message": e["msg"],
-                    "code": e["type"],
-                }
-                for e in exc.errors(include_url=False)
-            ],
+            errors=field_errors(exc, prefix=prefix),
         ) from None

@@ -21,7 +21,7 @@ from grpc_status import rpc_status
 from pydantic import ValidationError
 
 from petstore.core import errors
-from petstore.core.errors import FieldError
+from petstore.core.errors import FieldError, field_errors
 
 DOMAIN = "petstoreapi.com"
 """``ErrorInfo.domain``: who defines the ``reason`` values."""
@@ -96,14 +96,7 @@ def of_domain_error(error: errors.DomainError, rename: Rename) -> grpc.Status:
 
 def of_validation_error(error: ValidationError, rename: Rename) -> grpc.Status:
     """A request that a domain model refused: every violation, named by its proto field."""
-    violations: list[FieldError] = [
-        {
-            "field": ".".join(str(part) for part in e["loc"]) or "request",
-            "message": e["msg"],
-            "code": e["type"],
-        }
-        for e in error.errors(include_url=False)
-    ]
+    violations = field_errors(error, whole="request")
     return rich(
         code_pb2.INVALID_ARGUMENT,
         "The request is invalid.",

@@ -26,7 +26,7 @@ from mcp_types import (
 from pydantic import Field, ValidationError
 
 from petstore import __version__
-from petstore.core.errors import FieldError
+from petstore.core.errors import field_errors
 from petstore.core.problems import Problem, problem_body
 from petstore.core.settings import DEFAULT_PROBLEM_BASE
 from petstore.mcp.backend import MCP_INSTANCE, Backend, Json, ToolFailure
@@ -81,11 +81,7 @@ async def answer(call: Awaitable[Json]) -> CallToolResult:
 def invalid_arguments(error: ValidationError, tool: str, problem_base: str) -> CallToolResult:
     """Arguments that do not fit the tool's schema: REST's 422 problem, naming the fields and
     never echoing a value (they may be anything the model was told)."""
-    fields: list[FieldError] = [
-        {"field": ".".join(map(str, e["loc"])), "message": e["msg"], "code": e["type"]}
-        for e in error.errors(include_url=False, include_input=False, include_context=False)
-    ]
-    problem = Problem(422, "The tool's arguments are invalid.", errors=fields)
+    problem = Problem(422, "The tool's arguments are invalid.", errors=field_errors(error))
     body = problem_body(problem, f"{MCP_INSTANCE}#{tool}", problem_base)
     return CallToolResult(content=_text(body), is_error=True)
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.auth.principal import Principal
 from petstore.core import events, money
-from petstore.core.errors import InvalidInput, conflict, not_found
+from petstore.core.errors import InvalidInput, conflict, field_errors, not_found
 from petstore.core.ids import new_id, rfc3339, utcnow
 from petstore.pets import repository
 from petstore.pets.events import PET_ADOPTED, PET_AVAILABLE, PET_CREATED, PET_STATUS_CHANGED
@@ -142,14 +142,7 @@ async def patch_pet(
     except ValidationError as exc:  # the patch is valid alone but not applied to this pet
         raise InvalidInput(
             "The pet would be invalid after this patch.",
-            errors=[
-                {
-                    "field": ".".join(str(p) for p in e["loc"]) or "body",
-                    "message": e["msg"],
-                    "code": e["type"],
-                }
-                for e in exc.errors()
-            ],
+            errors=field_errors(exc, whole="body"),
         ) from exc
     return await replace_pet(session, actor, pet, replacement, base_url)
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from petstore.auth import service as auth
 from petstore.container import Container
 from petstore.core.database import unit_of_work
-from petstore.core.errors import DomainError, not_found, validation_failed
+from petstore.core.errors import DomainError, field_errors, not_found, validation_failed
 from petstore.core.live import EVENTS, LiveMessage
 from petstore.realtime.frames import (
     CLIENT_FRAME,
@@ -171,10 +171,7 @@ class ChatSession:
         try:
             return await self.handle(CLIENT_FRAME.validate_python(raw))
         except ValidationError as exc:
-            fields = [
-                {"field": ".".join(map(str, e["loc"][1:])), "message": e["msg"], "code": e["type"]}
-                for e in exc.errors(include_url=False, include_input=False, include_context=False)
-            ]
+            fields = field_errors(exc, skip=1)  # the first part is the frame's type tag
             return [
                 error_frame("VALIDATION_FAILED", "The frame is invalid.", client_id, errors=fields)
             ]
