@@ -98,6 +98,12 @@ async def socketio_chat(
     except socketio.exceptions.ConnectionError:
         refusals = [data for name, data in chat.seen if name == "connect_error"]
         raise Refused(refusals[0] if refusals else None) from None
+    except RuntimeError as closed:
+        # python-engineio's polling client closes its HTTP session before it reads the body
+        # of a refused handshake (a 400), and aiohttp then says so: that is a refusal too.
+        if str(closed) != "Connection closed.":
+            raise
+        raise Refused(str(closed)) from None
     try:
         yield chat
     finally:
