@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from mcp.server.mcpserver import Context
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -88,20 +89,27 @@ class McpDoor:
 
     def __init__(self, container: Container, openapi: Callable[[], Json]) -> None:
         self.container = container
+        self._openapi = openapi
+        self._sessions: StreamableHTTPSessionManager | None = None
+
+    def _serve_sessions(self) -> StreamableHTTPSessionManager:
+        """The SDK's server and its session manager, made when the app starts (not in
+        ``create_app``: its tool schemas cost as much as the rest of the app together)."""
+        openapi = self._openapi
 
         async def document() -> Json:
             return openapi()
 
-        self.server = build_server(self.backend_of, document, container.settings.problem_base)
+        server = build_server(self.backend_of, document, self.container.settings.problem_base)
         # Hosts are checked by the app (PETSTORE_TRUSTED_HOSTS) and every request needs a
         # bearer token, which a rebinding page cannot have: the SDK's own check stays off.
-        self.server.streamable_http_app(
+        server.streamable_http_app(
             streamable_http_path=PATH,
             stateless_http=True,
             json_response=True,
             transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
         )
-        self.sessions = self.server.session_manager
+        return server.session_manager
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -109,9 +117,10 @@ class McpDoor:
         own: an anyio task group must be left by the task that entered it, and whoever runs
         the lifespan (a server, a test harness) may end it from another task."""
         started, stop = asyncio.Event(), asyncio.Event()
+        sessions = self._sessions = self._serve_sessions()
 
         async def serve() -> None:
-            async with self.sessions.run():
+            async with sessions.run():
                 started.set()
                 await stop.wait()
 
@@ -157,7 +166,9 @@ class McpDoor:
             )
             return
         scope.setdefault("state", {})[STATE_KEY] = caller
-        await self.sessions.handle_request(scope, receive, send)
+        if self._sessions is None:
+            raise RuntimeError("the MCP door serves only while the app's lifespan runs")
+        await self._sessions.handle_request(scope, receive, send)
 
     async def _admit(self, request: Request, base: str) -> Caller:
         """The caller, if its token may use this resource (the sandbox admits anyone, as
