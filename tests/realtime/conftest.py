@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -45,10 +46,7 @@ class Chat:
         )
 
 
-def start_chat_server(root: object, label: str, **env: str) -> Iterator[RunningServer]:
-    from pathlib import Path
-
-    assert isinstance(root, Path)
+def start_chat_server(root: Path, label: str, **env: str) -> Iterator[RunningServer]:
     settings = server_env(f"sqlite+aiosqlite:///{root / f'{label}.db'}", **env)
     petstore(settings, "migrate")
     with run_server(settings, root / f"{label}.log") as server:

@@ -32,7 +32,14 @@ from petstore.container import Container
 from petstore.core import errors
 from petstore.core.live import EVENTS
 from petstore.core.tenancy import tenant_of
-from petstore.realtime.chat import TYPING, ChatSession, Out, authenticate, refusal_reason
+from petstore.realtime.chat import (
+    TYPING,
+    ChatSession,
+    Out,
+    authenticate,
+    error_frame,
+    refusal_reason,
+)
 from petstore.realtime.frames import (
     MAX_FRAME_BYTES,
     AgentAssigned,
@@ -103,8 +110,13 @@ def event_of(frame: Out) -> str | None:
     return names.get(str(kind))
 
 
-def _error(code: str, message: str, **extra: Any) -> Out:
-    return {"error": {"code": code, "message": message, **{k: v for k, v in extra.items() if v}}}
+def _refusal(frame: Out) -> Out:
+    """An ``error`` frame as a Socket.IO acknowledgement: ``{"error": {code, message...}}``."""
+    return {"error": {k: v for k, v in frame.items() if k != "type"}}
+
+
+def _error(code: str, message: str, client_id: Any = None) -> Out:
+    return _refusal(error_frame(code, message, client_id if isinstance(client_id, str) else None))
 
 
 class SocketIoDoor:
@@ -202,14 +214,10 @@ class SocketIoDoor:
     async def _handle(self, chat: ChatSession, raw: dict[str, Any]) -> Out:
         """The acknowledgement of an event: the chat's answer, or ``{error}``."""
         if not chat.bucket_allows():
-            return _error(
-                "RATE_LIMITED", "Too many events; slow down.", clientId=raw.get("clientId")
-            )
+            return _error("RATE_LIMITED", "Too many events; slow down.", raw.get("clientId"))
         answers = await chat.answer(raw)
         if answers and answers[0]["type"] == "error":
-            refusal = dict(answers[0])
-            del refusal["type"]
-            return {"error": refusal}
+            return _refusal(answers[0])
         return answers[0] if answers else {"ok": True}
 
     @asynccontextmanager
