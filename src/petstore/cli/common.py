@@ -11,7 +11,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from petstore.cli.errors import OperatorError
-from petstore.core.database import create_engine, create_sessionmaker
+from petstore.core.database import create_engine, create_sessionmaker, unit_of_work
 from petstore.core.settings import Settings
 from petstore.core.tenancy import SHARED_POOL
 
@@ -42,10 +42,15 @@ def tenant_name(tenant: str) -> str:
 
 @asynccontextmanager
 async def operator_session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    """A session on its own engine, disposed afterwards; the command commits what it keeps."""
+    """A session on its own engine, disposed afterwards; the command commits what it keeps.
+
+    It writes as the server's requests do (on SQLite: the write lock taken up front), so a
+    command run beside a busy server waits its turn; a transaction that read first and then
+    wanted the lock was refused at once ("database is locked") when a request had written
+    in between."""
     engine = create_engine(settings)
     try:
-        async with create_sessionmaker(engine)() as session:
+        async with unit_of_work(create_sessionmaker(engine), write=True) as session:
             yield session
     finally:
         await engine.dispose()
